@@ -1,0 +1,49 @@
+"""Quarterly calendar: labels such as ``2022Q1`` and their step indices."""
+
+from __future__ import annotations
+
+import re
+
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+def parse_quarter(label: str) -> tuple[int, int]:
+    """Split a quarter label into (year, quarter).
+
+    Args:
+        label: A label such as ``"2022Q1"``.
+
+    Returns:
+        The year and the quarter number (1–4).
+
+    Raises:
+        ValueError: If the label is not of the form ``YYYYQn``.
+    """
+    match = _QUARTER.match(str(label))
+    if match is None:
+        raise ValueError(f"{label!r} is not a quarter; expected a label such as 2022Q1")
+    return int(match.group(1)), int(match.group(2))
+
+
+def quarter_ordinal(label: str) -> int:
+    """Number of quarters since year 0, so differences are step counts."""
+    year, quarter = parse_quarter(label)
+    return year * 4 + quarter - 1
+
+
+def quarter_label(ordinal: int) -> str:
+    """Inverse of :func:`quarter_ordinal`."""
+    return f"{ordinal // 4}Q{ordinal % 4 + 1}"
+
+
+def quarter_range(start: str, end: str) -> list[str]:
+    """All quarter labels from ``start`` to ``end`` inclusive."""
+    first, last = quarter_ordinal(start), quarter_ordinal(end)
+    if last < first:
+        raise ValueError(f"horizon end {end} is before its start {start}")
+    return [quarter_label(q) for q in range(first, last + 1)]
+
+
+def year_of(label: str) -> int:
+    """Calendar year of a quarter label."""
+    return parse_quarter(label)[0]

@@ -1,0 +1,57 @@
+"""Timeline event types and their typed payloads.
+
+A scenario's ``timeline`` lists dated events (``at: 2022Q1``). Each event type
+below declares the payload keys it takes; the scenario loader validates them
+against these specifications, and :class:`model.model.MultivectorModel` applies
+them at the start of the quarter they are dated.
+"""
+
+from __future__ import annotations
+
+from model.params import Spec
+
+EVENT_TYPES: dict[str, dict[str, Spec]] = {
+    "sanctions_package": {
+        "intensity": Spec(kind="real", low=0, high=1, doc="Sanctions intensity on Russia after the package (0 none, 1 full)"),
+    },
+    "enforcement_step": {
+        "level": Spec(kind="real", low=0, high=1, doc="Secondary-sanctions enforcement level reached (at least)"),
+        "stage": Spec(kind="choice", options=("outreach", "visits", "designations"), doc="Escalation stage (CH25-26)"),
+    },
+    "designation": {
+        "state": Spec(kind="choice", doc="State whose firms are designated"),
+        "firms": Spec(kind="real", low=0, high=1000, doc="Number of firms designated"),
+    },
+    "unrest": {
+        "state": Spec(kind="choice", doc="State hit by unrest"),
+        "severity": Spec(kind="real", low=0, high=1, doc="Severity (1 = regime-threatening)"),
+    },
+    "security_shock": {
+        "states": Spec(kind="states", doc="States exposed"),
+        "threat": Spec(kind="real", low=0, high=1, doc="Loss of regime security, scaled by each state's Afghan exposure"),
+    },
+    "capacity_shock": {
+        "power": Spec(kind="choice", doc="Power whose regional capacity changes"),
+        "factor": Spec(kind="real", low=0, high=5, doc="Multiplier on that capacity from this quarter on"),
+    },
+    "corridor_investment": {
+        "corridor": Spec(kind="choice", doc="Route receiving the investment"),
+        "capacity": Spec(kind="real", unit="Mt/yr", low=0, high=500, doc="Capacity added"),
+        "lag": Spec(kind="integer", unit="quarters", low=0, high=40, doc="Quarters until the capacity is usable"),
+    },
+    "partnership": {
+        "state": Spec(kind="choice", doc="Central Asian state"),
+        "power": Spec(kind="choice", doc="External power"),
+        "domain": Spec(kind="choice", options=("security", "economy", "diplomacy"), doc="Domain of the upgrade"),
+        "boost": Spec(kind="real", low=0, high=2, doc="Extra offer value in that domain"),
+        "quarters": Spec(kind="integer", low=1, high=40, doc="How long the extra offer lasts"),
+    },
+}
+"""Event type → payload key → specification."""
+
+REFERENCE_KINDS: dict[str, str] = {
+    "state": "states",
+    "power": "powers",
+    "corridor": "corridors",
+}
+"""Payload keys whose ``choice`` value must name an entry of a scenario collection."""

@@ -1,0 +1,89 @@
+"""Outcomes recorded every quarter: definitions, units and storage.
+
+Each outcome is recorded at the end of every step into a preallocated array of
+shape ``(steps, *dims)``. Dimension names refer to the model's ordered codes:
+``state``, ``domain``, ``power``, ``bloc`` and ``corridor``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One recorded outcome.
+
+    Attributes:
+        unit: Unit of the values.
+        dims: Dimension names after the time axis.
+        definition: What is measured, in one or two sentences.
+    """
+
+    unit: str
+    dims: tuple[str, ...]
+    definition: str
+
+
+OUTCOMES: dict[str, Outcome] = {
+    "alignment": Outcome("share", ("state", "domain", "power"),
+                         "Share of the state's engagement in a domain given to each power (rows sum to 1)."),
+    "hedging_index": Outcome("0–1", ("state", "domain"),
+                             "Normalised entropy of the alignment: 0 = one partner only, 1 = even spread over all powers."),
+    "largest_share": Outcome("share", ("state", "domain"), "Largest single power's alignment share."),
+    "bloc_share": Outcome("share", ("state", "domain", "bloc"),
+                          "Alignment summed by bloc (russia, china, west, other): the triangle's coordinates."),
+    "russia_share": Outcome("share", ("state", "domain"),
+                            "Russia's alignment share: 'restrain' keeps it near its 2021 level, 'de-Russify' lowers it."),
+    "influence": Outcome("share", ("power",),
+                         "A power's regional influence: its alignment share averaged over domains, weighted by GDP."),
+    "capacity": Outcome("index (China 2021 = 1)", ("power",), "Capacity the power devotes to the region."),
+    "trade": Outcome("US$ bn/yr", ("state", "power"), "Goods trade turnover with each power, annualised."),
+    "trade_index": Outcome("2021Q1 = 1", ("state", "power"), "Trade with each power relative to the first quarter."),
+    "exports_to_russia": Outcome("US$ bn/yr", ("state",), "Exports to Russia incl. re-exports, annualised."),
+    "imports_from_west": Outcome("US$ bn/yr", ("state",), "Imports from the sanctioning bloc incl. goods for re-export."),
+    "circumvention": Outcome("US$ bn/yr", ("state",), "Re-export (circumvention) flow to Russia, annualised."),
+    "designations": Outcome("firms (cumulative)", ("state",), "Firms designated under secondary sanctions so far."),
+    "bank_compliance": Outcome("0–1", ("state",), "Bank-level compliance with Western sanctions (not state policy)."),
+    "formal_adherence": Outcome("0/1", ("state",), "1 if the state has formally joined Western sanctions on Russia."),
+    "sanctions_intensity": Outcome("0–1", (), "Intensity of the sanctions regime on Russia."),
+    "enforcement": Outcome("0–1", (), "Secondary-sanctions enforcement level."),
+    "enforcement_stage": Outcome("0–3", (), "Escalation stage: 0 none, 1 outreach, 2 visits, 3 designations."),
+    "corridor_share": Outcome("share", ("corridor",), "Share of the region's freight on each route."),
+    "corridor_flow": Outcome("Mt/yr", ("corridor",), "Freight on each route."),
+    "corridor_capacity": Outcome("Mt/yr", ("corridor",), "Usable capacity of each route."),
+    "formats_active": Outcome("count", (), "Cooperation formats active (dialogues and organisations)."),
+    "summit_formats": Outcome("count", (), "Active formats meeting at heads-of-state level."),
+    "fragmentation": Outcome("0–1", (), "1 − HHI of level-weighted C5+X dialogues across sponsors."),
+    "leverage": Outcome("multiplier (≥ 1)", ("state",), "Bargaining leverage from formats and regional cohesion."),
+    "cohesion": Outcome("0–1", (), "Regional cohesion among the five states."),
+    "regime_security": Outcome("0–1", ("state",), "Security of the incumbent regime."),
+    "unrest": Outcome("events", ("state",), "Unrest events this quarter (scheduled or drawn)."),
+    "interventions": Outcome("events", ("power",), "Interventions against unrest by each power this quarter."),
+    "growth": Outcome("%/yr", ("state",), "Annualised real growth this quarter."),
+    "gdp_index": Outcome("2021Q1 = 1", ("state",), "Real GDP relative to the start."),
+    "foreign_bases": Outcome("count", ("power",), "States whose security alignment with the power reaches the basing threshold."),
+}
+"""Name → definition of every recorded outcome."""
+
+
+class Recorder:
+    """Preallocated arrays holding every outcome for every step.
+
+    Args:
+        steps: Number of steps in the horizon.
+        sizes: Size of each dimension name.
+    """
+
+    def __init__(self, steps: int, sizes: dict[str, int]) -> None:
+        self.data = {
+            name: np.full((steps, *(sizes[d] for d in outcome.dims)), np.nan)
+            for name, outcome in OUTCOMES.items()
+        }
+
+    def write(self, t: int, values: dict[str, np.ndarray | float]) -> None:
+        """Store the values of step ``t``; every outcome must be present."""
+        for name, array in self.data.items():
+            array[t] = values[name]

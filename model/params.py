@@ -1,0 +1,304 @@
+"""The typed, frozen parameter structure of a Multivector run.
+
+This module is the single source of truth for what a scenario may say: every
+field carries its kind, unit, allowed range and meaning in its metadata. The
+scenario loader (``scenarios``) validates YAML against these specifications and
+builds the frozen objects below; the model reads nothing else.
+
+Domains of alignment (ZE23-18: partners are chosen issue by issue) are fixed:
+security, economy and diplomacy (institutions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+DOMAINS: tuple[str, ...] = ("security", "economy", "diplomacy")
+BLOCS: tuple[str, ...] = ("russia", "china", "west", "other")
+LEVELS: tuple[str, ...] = ("ministerial", "summit")
+ROLES: tuple[str, ...] = ("constant", "uncertainty", "lever")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What one scenario field may hold.
+
+    Attributes:
+        kind: ``real``, ``integer``, ``flag``, ``choice``, ``power_map``,
+            ``state_map``, ``domain_map``, ``powers``, ``states``, ``domains``,
+            ``quarter`` or ``text``.
+        unit: Unit of the value (``"1"`` for dimensionless).
+        low: Smallest allowed value (reals and map entries).
+        high: Largest allowed value.
+        doc: One line on what the value means.
+        world: True when the value encodes the world and so needs provenance
+            (claim IDs or a labelled assumption).
+        options: Allowed strings for ``choice``.
+        optional: True when the field may be omitted (its default applies).
+        total_at_most: Upper bound on the sum of a map's entries.
+    """
+
+    kind: str
+    unit: str = "1"
+    low: float | None = None
+    high: float | None = None
+    doc: str = ""
+    world: bool = True
+    options: tuple[str, ...] = ()
+    optional: bool = False
+    total_at_most: float | None = None
+
+
+def spec(default: Any = None, **kwargs: Any) -> Any:
+    """A dataclass field whose metadata is a :class:`Spec`."""
+    meta = {"spec": Spec(**kwargs)}
+    if isinstance(default, (dict, list, tuple)) or default is None:
+        frozen_default = _freeze(default)
+        return field(default_factory=lambda: frozen_default, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _freeze(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def specs_of(cls: type) -> dict[str, Spec]:
+    """Field name → :class:`Spec` for a parameter dataclass."""
+    return {f.name: f.metadata["spec"] for f in fields(cls) if "spec" in f.metadata}
+
+
+@dataclass(frozen=True)
+class StateParams:
+    """A Central Asian state: traits, dependence structure and behaviour."""
+
+    name: str = spec("", kind="text", world=False, doc="Display name")
+    decision_rule: str = spec(
+        "multivector_hedging", kind="choice", doc="Named decision rule (model.decision_rules)",
+        options=("multivector_hedging", "bandwagoning", "balancing_threat", "positive_neutrality"),
+    )
+    gdp_bn: float = spec(kind="real", unit="US$ bn (2021)", low=0.1, high=10_000, doc="Economy size in 2021")
+    trade_bn: float = spec(kind="real", unit="US$ bn (2021)", low=0, high=10_000, doc="Goods trade turnover in 2021")
+    trend_growth: float = spec(kind="real", unit="%/yr", low=-10, high=20, doc="Growth with no shocks")
+    trade_shares: Mapping[str, float] = spec(
+        kind="power_map", low=0, high=1, total_at_most=1.0001,
+        doc="Share of 2021 goods trade by partner power (the rest: others and intra-regional)",
+    )
+    investment_shares: Mapping[str, float] = spec(
+        kind="power_map", low=0, high=1, total_at_most=1.0001, doc="Share of foreign direct investment stock by source",
+    )
+    remittances_gdp: Mapping[str, float] = spec(
+        {}, kind="power_map", unit="fraction of GDP", low=0, high=0.6, optional=True,
+        doc="Remittance inflows by sending power",
+    )
+    security_ties: Mapping[str, float] = spec(
+        kind="power_map", low=0, high=1, total_at_most=1.0001,
+        doc="Initial security alignment (bases, alliance membership, arms, training)",
+    )
+    diplomatic_ties: Mapping[str, float] = spec(
+        kind="power_map", low=0, high=1, total_at_most=1.0001, doc="Initial diplomatic/institutional alignment",
+    )
+    dependence_aversion: float = spec(
+        kind="real", low=0, high=50, doc="λ: weight of the dependence (HHI) cost in the state's utility",
+    )
+    pressure_sensitivity: float = spec(
+        kind="real", low=0, high=10, doc="How much pressure to choose sides raises λ (SU23-04 dynamic balance)",
+    )
+    adjustment_rate: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Share of the gap to the target closed per quarter")
+    sovereignty_sensitivity: float = spec(kind="real", low=0, high=5, doc="Cost weight of values conditionality")
+    neutrality: bool = spec(False, kind="flag", doc="Formally neutral: joins no military bloc")
+    afghan_exposure: float = spec(kind="real", low=0, high=1, doc="Exposure to Afghan spill-over")
+    regime_security: float = spec(kind="real", low=0, high=1, doc="Initial regime security")
+    succession_risk: float = spec(kind="real", low=0, high=1, doc="Risk attached to an incomplete leadership transition")
+    circumvention_openness: float = spec(
+        kind="real", low=0, high=1, doc="How easily goods can be re-exported to Russia (customs union, routes)",
+    )
+    sentiment: Mapping[str, float] = spec(
+        {}, kind="power_map", low=-1, high=1, optional=True, doc="Public sentiment toward each power (−1 hostile, +1 warm)",
+    )
+
+
+@dataclass(frozen=True)
+class PowerParams:
+    """An external power: capacity, comparative advantages, goals and instruments."""
+
+    name: str = spec("", kind="text", world=False, doc="Display name")
+    bloc: str = spec(kind="choice", options=BLOCS, doc="Grouping used for the Russia / China / West triangle")
+    capacity: float = spec(kind="real", unit="index (China 2021 = 1)", low=0, high=10, doc="Resources the power devotes to Central Asia in 2021")
+    capacity_growth: float = spec(kind="real", unit="%/yr", low=-20, high=20, doc="Trend change of that capacity")
+    advantage: Mapping[str, float] = spec(kind="domain_map", low=0, high=1, doc="Comparative advantage by domain")
+    denial: float = spec(kind="real", low=0, high=3, doc="How strongly allocation chases rivals' gains")
+    regime_support: float = spec(kind="real", low=0, high=1, doc="Support offered to incumbents against unrest")
+    conditionality: float = spec(kind="real", low=0, high=1, doc="Values conditionality attached to offers")
+    intervention: float = spec(0.0, kind="real", low=0, high=1, optional=True, doc="Capacity to intervene against unrest")
+    proximity: float = spec(kind="real", low=0, high=1, doc="Geographic proximity to the region (used for threat)")
+
+
+@dataclass(frozen=True)
+class FormatParams:
+    """A cooperation format: a C5+1 dialogue or a regional organisation (digest §8)."""
+
+    name: str = spec("", kind="text", world=False, doc="Display name")
+    sponsor: str = spec(kind="choice", doc="Power that leads the format ('C5' for the states' own)")
+    members: tuple[str, ...] = spec(kind="states", doc="Central Asian member states")
+    domains: tuple[str, ...] = spec(kind="domains", doc="Issue domains the format covers")
+    kind: str = spec("dialogue", kind="choice", options=("dialogue", "organisation"), doc="C5+X dialogue or treaty organisation")
+    start: str = spec(kind="quarter", doc="First meeting (quarter)")
+    level: str = spec("ministerial", kind="choice", options=LEVELS, doc="Level at the start")
+    summit_from: str | None = spec(None, kind="quarter", optional=True, doc="Quarter of the upgrade to summit level")
+
+
+@dataclass(frozen=True)
+class CorridorParams:
+    """A transport or pipeline route carrying the region's trade."""
+
+    name: str = spec("", kind="text", world=False, doc="Display name")
+    capacity: float = spec(kind="real", unit="Mt/yr", low=0, high=1000, doc="Capacity in 2021")
+    cost: float = spec(kind="real", unit="index (northern route = 1)", low=0.1, high=10, doc="Base generalised cost per tonne")
+    sanctions_exposure: float = spec(kind="real", low=0, high=1, doc="Share of the route exposed to sanctions on Russia")
+    sponsors: Mapping[str, float] = spec(kind="power_map", low=0, high=1, total_at_most=1.0001, doc="Sponsoring powers' shares")
+    states: tuple[str, ...] = spec(kind="states", doc="Central Asian states the route serves")
+    investment: float = spec(0.0, kind="real", unit="Mt/yr added per year", low=0, high=200, optional=True, doc="Sponsors' capacity build-out")
+    lag: int = spec(8, kind="integer", unit="quarters", low=0, high=40, optional=True, doc="Delay from investment to usable capacity")
+
+
+@dataclass(frozen=True)
+class SanctionsParams:
+    """Sanctions on Russia, circumvention through the states and secondary enforcement."""
+
+    senders: tuple[str, ...] = spec(kind="powers", doc="Powers imposing sanctions on Russia")
+    target: str = spec("RUS", kind="choice", doc="Sanctioned power")
+    wedge: float = spec(kind="real", low=0, high=2, doc="Price wedge per unit of sanctions intensity")
+    diversion: float = spec(kind="real", low=0, high=1, doc="Russia's trade redirected to the region per unit of intensity")
+    reexport_elasticity: float = spec(kind="real", low=0, high=5, doc="Re-export volume per unit wedge (share of 2021 Russia trade)")
+    enforcement_escalation: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Growth of enforcement while circumvention persists")
+    designation_rate: float = spec(kind="real", unit="firms per quarter at full enforcement", low=0, high=50, doc="Designations hazard scale")
+    deterrence: float = spec(kind="real", low=0, high=5, doc="How much enforcement suppresses circumvention")
+    bank_compliance_response: float = spec(kind="real", low=0, high=10, doc="Banks' compliance response to expected secondary cost")
+    bank_compliance_floor: Mapping[str, float] = spec(
+        {}, kind="state_map", low=0, high=1, optional=True, doc="Minimum bank-level compliance by state",
+    )
+    adherence_threshold: float = spec(kind="real", low=0, high=1, doc="Western diplomatic alignment above which a state formally adheres")
+    secondary_cost: float = spec(kind="real", low=0, high=5, doc="Utility cost per unit of expected secondary-sanctions exposure")
+
+
+@dataclass(frozen=True)
+class InstitutionParams:
+    """How the density of formats turns into leverage (YA24-01, YA24-41)."""
+
+    leverage_per_format: float = spec(kind="real", low=0, high=2, doc="Leverage gained per competing active format")
+    fragmentation_penalty: float = spec(kind="real", low=0, high=2, doc="Dilution of each format's effect by their number")
+    summit_weight: float = spec(kind="real", low=1, high=5, doc="Effect of a summit-level format relative to a ministerial one")
+    upgrade_hazard: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Chance a ministerial format upgrades per rival summit format")
+    attendance_threshold: float = spec(kind="real", low=0, high=1, doc="Diplomatic alignment below which a state may skip a meeting")
+
+
+@dataclass(frozen=True)
+class DomesticParams:
+    """Growth, regime security, unrest and regional cohesion."""
+
+    trade_elasticity: float = spec(kind="real", low=0, high=2, doc="Growth points per unit change in the trade index")
+    remittance_elasticity: float = spec(kind="real", low=0, high=2, doc="Growth response to remittance changes")
+    unrest_hazard: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Base unrest hazard for a fully insecure regime")
+    unrest_growth_slope: float = spec(kind="real", low=0, high=2, doc="Increase of the hazard per point of growth shortfall")
+    intervention_threshold: float = spec(kind="real", low=0, high=1, doc="Severity above which a provider is asked to intervene")
+    intervention_boost: float = spec(kind="real", low=0, high=1, doc="Shift of security alignment toward an intervening provider")
+    regime_recovery: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Quarterly recovery of regime security")
+    cohesion: float = spec(kind="real", low=0, high=1, doc="Regional cohesion in 2021")
+    cohesion_gain: float = spec(kind="real", low=0, high=1, doc="Cohesion gained per C5 consultative meeting")
+    cohesion_decay: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Erosion of cohesion from rivalry and divergence")
+    rivalry: float = spec(kind="real", low=0, high=1, doc="Kazakh–Uzbek rivalry for regional leadership")
+    cohesion_leverage: float = spec(kind="real", low=0, high=2, doc="Extra leverage from acting as a group")
+    transit_elasticity: float = spec(kind="real", low=0, high=5, doc="Growth points per unit of transit flow gained (share of 2021 demand)")
+
+
+@dataclass(frozen=True)
+class TransportParams:
+    """Demand for the region's transit and how it splits across routes."""
+
+    demand: float = spec(kind="real", unit="Mt/yr", low=0, high=5000, doc="Freight the routes carry in 2021")
+    demand_growth: float = spec(kind="real", unit="%/yr", low=-10, high=20, doc="Trend growth of that freight")
+    cost_sensitivity: float = spec(kind="real", low=0, high=20, doc="θ of the logit route choice")
+    congestion: float = spec(kind="real", low=0, high=5, doc="Cost increase at full capacity (BPR-style)")
+    sanctions_risk: float = spec(kind="real", low=0, high=5, doc="Cost added per unit of sanctions exposure × intensity")
+    sponsor_influence: float = spec(kind="real", low=0, high=5, doc="Economic offer a sponsor gains per unit of flow share")
+
+
+@dataclass(frozen=True)
+class BehaviourParams:
+    """Rates and noise shared by all actors."""
+
+    noise: float = spec(kind="real", low=0, high=0.2, doc="Std. dev. of quarterly alignment noise")
+    offer_scale: float = spec(kind="real", low=0, high=10, doc="Conversion of allocated capacity into offer value")
+    allocation_rate: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Speed at which powers reallocate")
+    pressure_weight: float = spec(kind="real", low=0, high=5, doc="Pressure to choose sides per unit of enforcement and Russian demand")
+    russia_priority: float = spec(kind="real", low=-1, high=1, doc="Standing priority the states give Russia (SU23-06)")
+    russia_priority_trend: float = spec(kind="real", unit="1/yr", low=-1, high=1, doc="Change of that priority per year (de-Russification if < 0)")
+    regime_weight: float = spec(kind="real", low=0, high=5, doc="Value of regime protection in the security domain")
+    threat_weight: float = spec(kind="real", low=0, high=5, doc="Threat aversion used by balancing_threat")
+    anchor_weight: float = spec(kind="real", low=0, high=5, doc="Value of existing ties (trade, investment, bases) in each domain")
+    basing_threshold: float = spec(kind="real", low=0, high=1, doc="Security share at which a power is counted as holding a base")
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated timeline event with a typed payload (see ``model.events``)."""
+
+    id: str
+    at: str
+    type: str
+    payload: Mapping[str, Any]
+    claims: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything a run needs, fully resolved (no inheritance left)."""
+
+    name: str
+    start: str
+    end: str
+    states: Mapping[str, StateParams]
+    powers: Mapping[str, PowerParams]
+    formats: Mapping[str, FormatParams]
+    corridors: Mapping[str, CorridorParams]
+    sanctions: SanctionsParams
+    institutions: InstitutionParams
+    domestic: DomesticParams
+    transport: TransportParams
+    behaviour: BehaviourParams
+    timeline: tuple[Event, ...] = ()
+    description: str = ""
+
+    @property
+    def state_codes(self) -> tuple[str, ...]:
+        """State codes in scenario order."""
+        return tuple(self.states)
+
+    @property
+    def power_codes(self) -> tuple[str, ...]:
+        """Power codes in scenario order."""
+        return tuple(self.powers)
+
+
+SECTIONS: dict[str, type] = {
+    "sanctions": SanctionsParams,
+    "institutions": InstitutionParams,
+    "domestic": DomesticParams,
+    "transport": TransportParams,
+    "behaviour": BehaviourParams,
+}
+"""Top-level single-object sections of a scenario and their classes."""
+
+COLLECTIONS: dict[str, type] = {
+    "states": StateParams,
+    "powers": PowerParams,
+    "formats": FormatParams,
+    "corridors": CorridorParams,
+}
+"""Top-level keyed collections of a scenario and their item classes."""
