@@ -54,7 +54,12 @@ class ExternalPower(mesa.Agent):
         self.allocation += rate * (target - self.allocation)
 
     def offers(self, offer_scale: float) -> np.ndarray:
-        """Offer value to each state in each domain, ``[state, domain]`` (utility units)."""
+        """Raw offer to each state in each domain, ``[state, domain]``.
+
+        Capacity × the state's allocation relative to an even spread × the
+        comparative advantage in the domain (YA24-42). The model rescales
+        offers per state so that they measure relative, not absolute, courting.
+        """
         n_states = self.allocation.size
         return offer_scale * self.capacity * (self.allocation * n_states)[:, None] * self.advantage[None, :]
 

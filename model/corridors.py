@@ -22,6 +22,9 @@ from model.params import CorridorParams, TransportParams
 CONGESTION_POWER = 4.0
 """Exponent of the volume-delay term (the BPR convention)."""
 
+EQUILIBRIUM_ITERATIONS = 12
+"""Iterations of the method of successive averages toward the logit equilibrium."""
+
 
 class CorridorNetwork:
     """The routes, their capacity pipeline and this quarter's flows.
@@ -53,7 +56,7 @@ class CorridorNetwork:
         ).reshape(len(self.ids), len(power_codes))
         self.pending: dict[int, np.ndarray] = defaultdict(lambda: np.zeros(len(self.ids)))
         self.demand = transport.demand
-        self.flow = self._split(self.demand, intensity=0.0, enforcement=0.0, previous=None)
+        self.flow = self._equilibrium(self.demand, intensity=0.0, enforcement=0.0, start=None)
         self.initial_flow = self.flow.copy()
 
     def invest(self, index: int, capacity: float, arrives: int) -> None:
@@ -67,11 +70,24 @@ class CorridorNetwork:
                 self.invest(k, rate / 4.0, t + int(self.lags[k]))
         self.capacity += self.pending.pop(t, np.zeros(len(self.ids)))
         self.demand = self.transport.demand * (1 + self.transport.demand_growth / 100) ** (t / 4)
-        self.flow = self._split(self.demand, intensity, enforcement, previous=self.flow)
+        self.flow = self._equilibrium(self.demand, intensity, enforcement, start=self.flow)
 
-    def _split(self, demand: float, intensity: float, enforcement: float, previous: np.ndarray | None) -> np.ndarray:
-        generalised = self.generalised_cost(intensity, enforcement, previous)
-        weights = np.exp(-self.transport.cost_sensitivity * (generalised - generalised.min()))
+    def _equilibrium(self, demand: float, intensity: float, enforcement: float, start: np.ndarray | None) -> np.ndarray:
+        """Stochastic user equilibrium by successive averages, from last quarter's flows.
+
+        Routes without capacity carry nothing.
+        """
+        open_routes = self.capacity > 0
+        flow = self._logit(demand, intensity, enforcement, None, open_routes) if start is None else start * demand / start.sum()
+        for k in range(1, EQUILIBRIUM_ITERATIONS + 1):
+            flow += (self._logit(demand, intensity, enforcement, flow, open_routes) - flow) / (k + 1)
+        return flow
+
+    def _logit(
+        self, demand: float, intensity: float, enforcement: float, flow: np.ndarray | None, open_routes: np.ndarray
+    ) -> np.ndarray:
+        generalised = self.generalised_cost(intensity, enforcement, flow)
+        weights = np.where(open_routes, np.exp(-self.transport.cost_sensitivity * (generalised - generalised.min())), 0.0)
         return demand * weights / weights.sum()
 
     def generalised_cost(self, intensity: float, enforcement: float, flow: np.ndarray | None) -> np.ndarray:

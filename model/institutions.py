@@ -117,8 +117,8 @@ class FormatArena:
 
     @property
     def summit_count(self) -> int:
-        """Number of active formats at summit level (dialogues and organisations)."""
-        return int((self.active & self.summit).sum())
+        """Number of active C5+X dialogues at summit level (organisations excluded)."""
+        return int((self.active & self.summit & self.is_dialogue).sum())
 
     def fragmentation(self) -> float:
         """1 − Herfindahl index of level weights across sponsors of active dialogues.

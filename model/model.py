@@ -12,9 +12,9 @@ from model.calendar import quarter_ordinal, quarter_range
 from model.corridors import CorridorNetwork
 from model.domestic import DomesticDynamics
 from model.institutions import FormatArena
-from model.outcomes import Recorder
+from model.outcomes import Recorder, summarise
 from model.params import BLOCS, DOMAINS, Event, Scenario
-from model.sanctions import STAGES, SanctionsRegime
+from model.sanctions import SanctionsRegime
 from model.simplex import hedging_index
 
 SECURITY, ECONOMY, DIPLOMACY = (DOMAINS.index(d) for d in ("security", "economy", "diplomacy"))
@@ -231,6 +231,7 @@ class MultivectorModel(mesa.Model):
         """
         b = self.scenario.behaviour
         offers = np.stack([p.offers(b.offer_scale) for p in self.powers], axis=-1)
+        offers *= self._courting_scale()[:, None, None]
         offers[:, DIPLOMACY] += self.arena.sponsor_bonus()
         offers[:, ECONOMY] += self.scenario.transport.sponsor_influence * self.corridors.sponsor_presence()
         self.partnership_boost = [(until, boost) for until, boost in self.partnership_boost if until > self.t]
@@ -240,12 +241,22 @@ class MultivectorModel(mesa.Model):
         value = leverage[:, None, None] * offers + b.anchor_weight * self.anchor
         insecurity = 1 - np.array([s.regime_security for s in self.states])
         value[:, SECURITY] += b.regime_weight * insecurity[:, None] * self.regime_support[None, :]
-        value[:, [SECURITY, DIPLOMACY], self.target] += b.russia_priority + b.russia_priority_trend * self.t / 4
+        value[:, :, self.target] += b.russia_priority + b.russia_priority_trend * self.t / 4
         value += SENTIMENT_WEIGHT * self.sentiment[:, None, :]
         value -= self.sovereignty[:, None, None] * self.conditionality[None, None, :]
         exposure = self.scenario.sanctions.secondary_cost * self.sanctions.enforcement * self.sanctions.intensity
         value[:, ECONOMY, self.target] -= exposure
         return value
+
+    def _courting_scale(self) -> np.ndarray:
+        """Per state: rescaling that makes total attention equal to the powers' total capacity.
+
+        A state courted more than others does not see larger offers from every
+        power alike; what it gains from being courted is leverage (formats).
+        """
+        capacity = np.array([p.capacity for p in self.powers])
+        attention = np.stack([p.capacity * p.allocation * len(self.states) for p in self.powers], axis=-1).sum(axis=1)
+        return capacity.sum() / np.maximum(attention, 1e-9)
 
     def pressure(self) -> float:
         """Pressure to choose sides: enforcement and the war's demands on loyalty (SU23-04)."""
@@ -329,17 +340,8 @@ class MultivectorModel(mesa.Model):
         })
 
     def summary(self) -> dict[str, float]:
-        """Scalar end-of-run indicators for quick looks (see ``analysis`` for more)."""
-        t = self.t - 1
-        out = self.outcomes
-        return {
-            "hedging_index_mean": float(out["hedging_index"][t].mean()),
-            "russia_security_share_mean": float(out["russia_share"][t, :, SECURITY].mean()),
-            "cohesion": float(out["cohesion"][t]),
-            "summit_formats": float(out["summit_formats"][t]),
-            "circumvention_bn": float(out["circumvention"][t].sum()),
-            "enforcement_stage": STAGES[int(out["enforcement_stage"][t])],
-        }
+        """End-of-horizon indicators (see ``model.outcomes.SUMMARY``); call after :meth:`run`."""
+        return summarise(self.outcomes, self.power_codes, BLOCS)
 
 
 def _make_datacollector() -> mesa.DataCollector:

@@ -55,7 +55,7 @@ OUTCOMES: dict[str, Outcome] = {
     "corridor_flow": Outcome("Mt/yr", ("corridor",), "Freight on each route."),
     "corridor_capacity": Outcome("Mt/yr", ("corridor",), "Usable capacity of each route."),
     "formats_active": Outcome("count", (), "Cooperation formats active (dialogues and organisations)."),
-    "summit_formats": Outcome("count", (), "Active formats meeting at heads-of-state level."),
+    "summit_formats": Outcome("count", (), "Active C5+X dialogues meeting at heads-of-state level (organisations excluded)."),
     "fragmentation": Outcome("0–1", (), "1 − HHI of level-weighted C5+X dialogues across sponsors."),
     "leverage": Outcome("multiplier (≥ 1)", ("state",), "Bargaining leverage from formats and regional cohesion."),
     "cohesion": Outcome("0–1", (), "Regional cohesion among the five states."),
@@ -87,3 +87,34 @@ class Recorder:
         """Store the values of step ``t``; every outcome must be present."""
         for name, array in self.data.items():
             array[t] = values[name]
+
+
+SUMMARY: dict[str, str] = {
+    "hedging_index": "Mean hedging index over states and domains in the last quarter (0–1)",
+    "russia_security_share": "Russia's mean security share over states in the last quarter",
+    "china_economy_share": "China's mean economic share over states in the last quarter",
+    "west_diplomacy_share": "Western bloc's mean diplomatic share over states in the last quarter",
+    "cohesion": "Regional cohesion in the last quarter (0–1)",
+    "summit_formats": "C5+X dialogues at summit level in the last quarter (count)",
+    "circumvention_bn": "Re-export flow to Russia in the last quarter (US$ bn/yr)",
+    "designations": "Firms designated by the end (count)",
+    "unrest_events": "Unrest events over the horizon (count)",
+}
+"""End-of-horizon indicators stored once per run, with their definitions."""
+
+
+def summarise(outcomes: dict[str, np.ndarray], power_codes: tuple[str, ...], blocs: tuple[str, ...]) -> dict[str, float]:
+    """End-of-horizon indicators of one run (see :data:`SUMMARY`)."""
+    russia, china = power_codes.index("RUS"), power_codes.index("CHN")
+    west = blocs.index("west")
+    return {
+        "hedging_index": float(outcomes["hedging_index"][-1].mean()),
+        "russia_security_share": float(outcomes["alignment"][-1, :, 0, russia].mean()),
+        "china_economy_share": float(outcomes["alignment"][-1, :, 1, china].mean()),
+        "west_diplomacy_share": float(outcomes["bloc_share"][-1, :, 2, west].mean()),
+        "cohesion": float(outcomes["cohesion"][-1]),
+        "summit_formats": float(outcomes["summit_formats"][-1]),
+        "circumvention_bn": float(outcomes["circumvention"][-1].sum()),
+        "designations": float(outcomes["designations"][-1].sum()),
+        "unrest_events": float(np.nansum(outcomes["unrest"])),
+    }

@@ -52,7 +52,8 @@ class Spec:
 
 
 def spec(default: Any = None, **kwargs: Any) -> Any:
-    """A dataclass field whose metadata is a :class:`Spec`."""
+    """A dataclass field whose metadata is a :class:`Spec`; a field with a default is optional."""
+    kwargs.setdefault("optional", default is not None)
     meta = {"spec": Spec(**kwargs)}
     if isinstance(default, (dict, list, tuple)) or default is None:
         frozen_default = _freeze(default)

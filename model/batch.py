@@ -1,0 +1,96 @@
+"""Batches of runs: one root seed split per run, executed serially or in worker processes.
+
+This module runs models and hands each finished run to a callback in the main
+process; it writes no files (``analysis.results`` does). Run seeds come from
+``numpy.random.SeedSequence(root).spawn(n)``, so run ``k`` of any batch with the
+same root seed gets the same seed whatever the scenario (common random numbers)
+and whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.model import MultivectorModel
+from model.params import BLOCS, DOMAINS, Scenario
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome arrays of one finished run.
+
+    Attributes:
+        index: Position of the run in the batch.
+        seed: The run's seed.
+        outcomes: Outcome name → array ``(steps, …)``.
+    """
+
+    index: int
+    seed: int
+    outcomes: dict[str, np.ndarray]
+
+
+def run_seeds(root_seed: int, n: int) -> list[int]:
+    """Seeds of runs ``0 … n−1`` of a batch, split from one root seed."""
+    children = np.random.SeedSequence(root_seed).spawn(n)
+    return [int(child.generate_state(1, dtype=np.uint64)[0]) for child in children]
+
+
+def simulate_run(scenario: Scenario, index: int, seed: int) -> RunResult:
+    """Run one model over the whole horizon without Mesa's data collector."""
+    model = MultivectorModel(scenario, rng=seed, collect=False)
+    return RunResult(index, seed, model.run())
+
+
+def coordinates(scenario: Scenario) -> dict[str, tuple[str, ...]]:
+    """Labels of each outcome dimension for a scenario (see ``model.outcomes``)."""
+    return {
+        "state": scenario.state_codes,
+        "power": scenario.power_codes,
+        "domain": DOMAINS,
+        "bloc": BLOCS,
+        "corridor": tuple(scenario.corridors),
+    }
+
+
+def run_batch(
+    scenario: Scenario,
+    runs: Iterable[tuple[int, int]],
+    on_result: Callable[[RunResult], None],
+    workers: int = 1,
+) -> None:
+    """Run every ``(index, seed)`` pair and pass each result to ``on_result`` as it finishes.
+
+    Results arrive in completion order; each carries its index and seed, so the
+    data do not depend on the order or on the number of workers. On
+    ``KeyboardInterrupt`` pending runs are cancelled and the interrupt is
+    re-raised after every finished run has been handed over.
+
+    Args:
+        scenario: The resolved scenario.
+        runs: ``(index, seed)`` pairs to run.
+        on_result: Called in the calling process for each finished run.
+        workers: 1 runs serially in this process; more uses worker processes.
+    """
+    pending = list(runs)
+    if workers <= 1:
+        for index, seed in pending:
+            on_result(simulate_run(scenario, index, seed))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures: set[Future[RunResult]] = set()
+        try:
+            for index, seed in pending:
+                futures.add(pool.submit(simulate_run, scenario, index, seed))
+            while futures:
+                done, futures = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    on_result(future.result())
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            raise

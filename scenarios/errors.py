@@ -1,0 +1,87 @@
+"""The one exception the scenario package raises, with a one-line message.
+
+Every problem found in a scenario file, an override or the claims registry is
+reported as ``<file>:<line>: <key.path>: <problem>; got <value>, expected <what>``
+so that editors and terminals can jump to the offending line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_MAX_REPR = 80
+
+
+class _Missing:
+    """Marker for a value that is absent (shown as ``nothing``)."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "nothing"
+
+    def __reduce__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+"""Stands for an absent value in :class:`ScenarioError` messages."""
+
+
+def show(value: Any) -> str:
+    """A short, single-line ``repr`` of a value for error messages."""
+    text = repr(value).replace("\n", "\\n")
+    if len(text) > _MAX_REPR:
+        text = text[: _MAX_REPR - 3] + "..."
+    return text
+
+
+def dotted(path: tuple[Any, ...]) -> str:
+    """Render a key path such as ``("claims_off", 2)`` as ``claims_off[2]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "<document>"
+
+
+class ScenarioError(Exception):
+    """A problem in a scenario, an override or the claims registry.
+
+    ``str(error)`` is one line:
+    ``<file>:<line>: <key.path>: <problem>; got <value>, expected <what>``
+    (``:<line>`` is left out when there is no line, as for overrides).
+
+    Attributes:
+        file: The file as the caller named it (``<override>`` for overrides).
+        line: 1-based line number, or ``None``.
+        key_path: Dotted key path of the offending value (``<document>`` for the whole file).
+        problem: What is wrong.
+        value: The offending value (:data:`MISSING` when absent).
+        expected: What would have been accepted.
+    """
+
+    def __init__(
+        self, file: str, line: int | None, key_path: str, problem: str, value: Any = MISSING, expected: str = "",
+    ) -> None:
+        self.file = str(file)
+        self.line = line
+        self.key_path = key_path or "<document>"
+        self.problem = problem
+        self.value = value
+        self.expected = expected
+        where = f"{self.file}:{line}" if line is not None else self.file
+        message = f"{where}: {self.key_path}: {problem}; got {show(value)}"
+        if expected:
+            message += f", expected {expected}"
+        super().__init__(" ".join(message.split("\n")))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.file, self.line, self.key_path, self.problem, self.value, self.expected))

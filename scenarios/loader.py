@@ -1,0 +1,294 @@
+"""Scenario YAML → validated, resolved plain data → typed :class:`model.params.Scenario`.
+
+The pipeline is: read the file and its ``extends`` chain (:mod:`scenarios.merge`),
+apply overrides, validate against the model's specs (:mod:`scenarios.validate`),
+switch off the claims in ``claims_off`` (values fall back to their ``neutral``,
+events citing them are dropped), check dates across fields, and build the
+frozen parameter objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from model.events import EVENT_TYPES
+from model.params import COLLECTIONS, DOMAINS, SECTIONS, Event, Scenario, Spec, specs_of
+from scenarios.claims import Registry, load_registry
+from scenarios.errors import ScenarioError, dotted
+from scenarios.merge import TEXT_KEYS, Merged, read_scenario
+from scenarios.quantities import Checker, KeyPath, suggest
+from scenarios.source import Source, display_name
+from scenarios.validate import cross_checks, validate
+
+SCENARIO_DIR = Path(__file__).resolve().parent
+"""The scenario library: ``scenarios/*.yaml``."""
+
+OVERRIDE = "<override>"
+"""How overrides are named in error messages."""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A scenario after inheritance, overrides, validation and claim toggles.
+
+    Attributes:
+        source: The scenario file that was requested.
+        data: The resolved plain document (no ``extends``; every value with its
+            provenance), JSON-serialisable; record it with results.
+        scenario: The typed scenario the model runs.
+        neutralised: Key paths of values set to their neutral and of events
+            dropped because they cite a switched-off claim.
+    """
+
+    source: Path
+    data: dict[str, Any]
+    scenario: Scenario
+    neutralised: tuple[str, ...] = field(default=())
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 (hex) of the canonical JSON of :attr:`data`."""
+        text = json.dumps(self.data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def list_scenarios() -> list[str]:
+    """Names of the scenarios in the library folder, sorted."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+
+
+def scenario_path(name_or_path: str | Path) -> Path:
+    """The file of a library scenario name (``"baseline"``) or a path (returned as given)."""
+    if isinstance(name_or_path, Path):
+        return name_or_path
+    text = str(name_or_path)
+    if "/" in text or "\\" in text or text.endswith((".yaml", ".yml")):
+        return Path(text)
+    return SCENARIO_DIR / f"{text}.yaml"
+
+
+def resolve(
+    name_or_path: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    registry: Registry | Path | str | None = None,
+) -> Resolved:
+    """Read, merge, override, validate and resolve a scenario.
+
+    Args:
+        name_or_path: A library name such as ``"baseline"`` or a path to a YAML file.
+        overrides: Dotted key path (or ``__``-separated) → new value of a world
+            quantity (``"states.KAZ.dependence_aversion"``), or ``"claims_off"``
+            → claim IDs to switch off in addition to the file's.
+        registry: The claims registry, or its directory (the project's by default).
+
+    Returns:
+        The resolved scenario.
+
+    Raises:
+        ScenarioError: On any problem, with file, line and key path.
+    """
+    path = scenario_path(name_or_path)
+    by_name = not isinstance(name_or_path, Path) and path == SCENARIO_DIR / f"{name_or_path}.yaml"
+    shown = display_name(path) if by_name else str(path)
+    if not path.is_file():
+        raise ScenarioError(shown, None, "<file>", "scenario not found", str(name_or_path),
+                            f"a library name (one of: {', '.join(list_scenarios()) or 'none'}) or a path to a .yaml file")
+    reg = registry if isinstance(registry, Registry) else load_registry(registry)
+    merged = read_scenario(path, shown)
+    apply_overrides(merged, overrides or {})
+    checker = Checker(merged.locate, reg)
+    validate(merged, checker)
+    neutralised = neutralise(merged, set(checker.claims_off))
+    cross_checks(merged, checker)
+    data = finish(merged.data)
+    return Resolved(path, data, build_scenario(data), tuple(neutralised))
+
+
+def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """The typed scenario of :func:`resolve`."""
+    return resolve(name_or_path, overrides).scenario
+
+
+# ---------------------------------------------------------------- overrides
+
+
+def apply_overrides(merged: Merged, overrides: Mapping[str, Any]) -> None:
+    """Replace world quantities (or extend ``claims_off``) from key-path overrides.
+
+    An overridden quantity becomes ``{value, assumption: "override", overridden: true}``
+    and is validated like file input afterwards (errors name ``<override>``).
+    """
+    source = Source(OVERRIDE, None, dict(overrides))
+    for raw_key, value in overrides.items():
+        key = str(raw_key).replace("__", ".")
+        parts: KeyPath = tuple(key.split("."))
+        if len(parts) > 1 and parts[-1] == "value":
+            parts = parts[:-1]
+        if parts == ("claims_off",):
+            _override_claims_off(merged, source, raw_key, value)
+            continue
+        container = _override_container(merged, parts, value)
+        container[parts[-1]] = {"value": plain(value), "assumption": "override", "overridden": True}
+        merged.record(parts, source, (raw_key,))
+
+
+def _override_claims_off(merged: Merged, source: Source, raw_key: str, value: Any) -> None:
+    ids = [value] if isinstance(value, str) else value
+    if not isinstance(ids, (list, tuple, set, frozenset)):
+        raise ScenarioError(OVERRIDE, None, "claims_off", "not a list of claim IDs", value, "a list such as ['CH25-41']")
+    current = merged.data.setdefault("claims_off", [])
+    for claim in ids:
+        if claim not in current:
+            current.append(claim)
+            merged.record(("claims_off", len(current) - 1), source, (raw_key,))
+
+
+def _override_container(merged: Merged, parts: KeyPath, value: Any) -> dict[str, Any]:
+    expected = "a dotted path to a world quantity (states.KAZ.dependence_aversion, sanctions.wedge) or claims_off"
+    top = parts[0]
+    if top in COLLECTIONS and len(parts) == 3:
+        items = merged.data.get(top, {})
+        if parts[1] not in items:
+            raise ScenarioError(OVERRIDE, None, dotted(parts), f"no such entry in {top}", parts[1], suggest(parts[1], items))
+        cls, container = COLLECTIONS[top], items[parts[1]]
+    elif top in SECTIONS and len(parts) == 2 and top in merged.data:
+        cls, container = SECTIONS[top], merged.data[top]
+    else:
+        raise ScenarioError(OVERRIDE, None, dotted(parts), "not an overridable key", value, expected)
+    specs = specs_of(cls)
+    spec = specs.get(parts[-1])
+    if spec is None:
+        raise ScenarioError(OVERRIDE, None, dotted(parts), f"unknown {cls.__name__} field", parts[-1],
+                            suggest(parts[-1], specs))
+    if not spec.world:
+        raise ScenarioError(OVERRIDE, None, dotted(parts), "not a world quantity", value, expected)
+    return container
+
+
+def plain(value: Any) -> Any:
+    """Python data → YAML-like plain data (tuples → lists, numpy scalars → numbers)."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if not isinstance(value, (str, bytes, bool, int, float)) and hasattr(value, "item"):
+        try:
+            return value.item()
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+# ----------------------------------------------------------- claim toggles
+
+
+def neutralise(merged: Merged, off: set[str]) -> list[str]:
+    """Apply ``claims_off``: values citing an off claim take their neutral, events citing one are dropped.
+
+    Returns:
+        Key paths of the neutralised values and dropped events.
+    """
+    if not off:
+        return []
+    done: list[str] = []
+    for path, quantity in _quantities(merged.data):
+        if off.intersection(quantity.get("claims", ())):
+            quantity["value"] = quantity["neutral"]
+            quantity["neutralised"] = True
+            done.append(dotted(path))
+    timeline = merged.data["timeline"]
+    for event_id in list(timeline):
+        if off.intersection(timeline[event_id].get("claims", ())):
+            del timeline[event_id]
+            done.append(dotted(("timeline", event_id)))
+    return done
+
+
+def _quantities(data: dict[str, Any]) -> list[tuple[KeyPath, dict[str, Any]]]:
+    found = []
+    for key, cls in COLLECTIONS.items():
+        for code, item in data.get(key, {}).items():
+            found += [((key, code, name), item[name]) for name, spec in specs_of(cls).items()
+                      if spec.world and name in item]
+    for key, cls in SECTIONS.items():
+        item = data.get(key, {})
+        found += [((key, name), item[name]) for name, spec in specs_of(cls).items() if spec.world and name in item]
+    return found
+
+
+def citations(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Claim ID → key paths of the values and events (``timeline.<id>``) citing it.
+
+    Args:
+        data: A resolved document (:attr:`Resolved.data`).
+    """
+    cited: dict[str, list[str]] = {}
+    items = [(dotted(p), q) for p, q in _quantities(dict(data))]
+    timeline = data.get("timeline", [])
+    events = timeline.values() if isinstance(timeline, Mapping) else timeline
+    items += [(f"timeline.{e['id']}", e) for e in events]
+    for path, entry in items:
+        for claim in entry.get("claims", ()):
+            cited.setdefault(claim, []).append(path)
+    return dict(sorted(cited.items()))
+
+
+# ------------------------------------------------------------------ output
+
+
+def finish(data: dict[str, Any]) -> dict[str, Any]:
+    """The merged document in canonical key order, with the timeline as a list."""
+    out: dict[str, Any] = {"format": data["format"]}
+    out.update({key: data[key] for key in TEXT_KEYS if key in data})
+    out["horizon"] = dict(data["horizon"])
+    if data.get("claims_off"):
+        out["claims_off"] = list(data["claims_off"])
+    for key in (*COLLECTIONS, *SECTIONS):
+        out[key] = data[key]
+    out["timeline"] = list(data["timeline"].values())
+    return out
+
+
+def typed(spec: Spec, value: Any) -> Any:
+    """A validated plain value as the model expects it (tuples, dicts, floats, ints)."""
+    if value is None:
+        return None
+    if spec.kind == "real":
+        return float(value)
+    if spec.kind == "integer":
+        return int(value)
+    if spec.kind in ("powers", "states", "domains"):
+        return tuple(value)
+    if spec.kind == "domain_map":
+        return {d: float(value[d]) for d in DOMAINS}
+    if spec.kind.endswith("_map"):
+        return {k: float(v) for k, v in value.items()}
+    return value
+
+
+def _build(cls: type, item: dict[str, Any]) -> Any:
+    kwargs = {}
+    for name, spec in specs_of(cls).items():
+        if name in item:
+            kwargs[name] = typed(spec, item[name]["value"] if spec.world else item[name])
+    return cls(**kwargs)
+
+
+def build_scenario(data: dict[str, Any]) -> Scenario:
+    """The typed :class:`~model.params.Scenario` of a resolved document."""
+    collections = {key: {code: _build(cls, item) for code, item in data[key].items()}
+                   for key, cls in COLLECTIONS.items()}
+    sections = {key: _build(cls, data[key]) for key, cls in SECTIONS.items()}
+    timeline = tuple(
+        Event(e["id"], e["at"], e["type"], {k: typed(s, e[k]) for k, s in EVENT_TYPES[e["type"]].items()},
+              tuple(e.get("claims", ())))
+        for e in data["timeline"]
+    )
+    return Scenario(name=data["name"], start=data["horizon"]["start"], end=data["horizon"]["end"],
+                    **collections, **sections, timeline=timeline, description=data.get("description", ""))

@@ -1,0 +1,242 @@
+"""Reading a scenario file and its ``extends`` chain into one merged document.
+
+The child is merged over its parent: collections item by item and field by
+field, sections field by field, the timeline by event ``id`` (``remove: true``
+drops an inherited event) and ``claims_off`` as a union. Every merged key path
+remembers the file and key it came from, so later errors point at the right
+line of the right file.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from model.params import COLLECTIONS, SECTIONS
+from scenarios.errors import MISSING
+from scenarios.quantities import KeyPath, suggest
+from scenarios.source import Source, read_yaml
+
+FORMAT_VERSION = 1
+TEXT_KEYS: tuple[str, ...] = ("name", "title", "description", "question", "expects")
+TOP_KEYS: tuple[str, ...] = (
+    "format", *TEXT_KEYS, "extends", "horizon", "claims_off", *COLLECTIONS, *SECTIONS, "timeline",
+)
+HORIZON_KEYS: tuple[str, ...] = ("start", "end")
+DEFAULT_HORIZON: dict[str, str] = {"start": "2021Q1", "end": "2030Q4"}
+CODE_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
+NAME_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+ITEM_KEYS: dict[str, tuple[re.Pattern[str], str]] = {
+    "states": (CODE_KEY, "an upper-case code such as KAZ (2-10 characters: A-Z, 0-9, _)"),
+    "powers": (CODE_KEY, "an upper-case code such as RUS (2-10 characters: A-Z, 0-9, _)"),
+    "formats": (NAME_KEY, "a lower-case name such as china_c5 (a-z, 0-9, _)"),
+    "corridors": (NAME_KEY, "a lower-case name such as middle_corridor (a-z, 0-9, _)"),
+}
+EVENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SCENARIO_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+@dataclass
+class Merged:
+    """A scenario after inheritance: plain data plus where each part came from.
+
+    Attributes:
+        data: The merged document; ``timeline`` is a dict event id → event here.
+        origins: Merged key path → (source, key path inside that source).
+        files: Files read, the requested one last.
+    """
+
+    data: dict[str, Any] = field(default_factory=dict)
+    origins: dict[KeyPath, tuple[Source, KeyPath]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def locate(self, path: KeyPath) -> tuple[str, int | None]:
+        """File and line of a merged key path (deepest known origin)."""
+        for end in range(len(path), -1, -1):
+            origin = self.origins.get(tuple(path[:end]))
+            if origin is not None:
+                source, raw = origin
+                return source.name, source.line_of(raw + tuple(path[end:]))
+        return "<scenario>", None
+
+    def record(self, path: KeyPath, source: Source, raw: KeyPath | None = None) -> None:
+        """Remember that ``path`` now comes from ``raw`` in ``source``."""
+        self.origins[path] = (source, path if raw is None else raw)
+
+
+def read_scenario(path: Path, name: str, chain: tuple[Path, ...] = ()) -> Merged:
+    """Read a scenario file with its ``extends`` chain, merged.
+
+    Args:
+        path: The file on disk.
+        name: How the file is shown in messages.
+        chain: Files already being read (for cycle detection).
+
+    Returns:
+        The merged document.
+
+    Raises:
+        ScenarioError: On syntax errors, a malformed top level, a missing or
+            cyclic ``extends`` target, or a malformed collection or timeline.
+    """
+    source = read_yaml(path, name)
+    doc = _check_top(source)
+    chain = chain + (path.resolve(),)
+    merged = Merged()
+    if "extends" in doc:
+        merged = _read_parent(source, doc["extends"], chain)
+    _merge(merged, source, doc)
+    merged.files.append(source.name)
+    merged.record((), source)
+    return merged
+
+
+def _check_top(source: Source) -> dict[str, Any]:
+    doc = source.data
+    expected = "a mapping with keys such as format, name, states, powers"
+    if doc is None:
+        raise source.error((), "empty file", doc, expected)
+    if not isinstance(doc, dict):
+        raise source.error((), "top level is not a mapping", doc, expected)
+    for key in doc:
+        if key not in TOP_KEYS:
+            raise source.error((key,), "unknown key", key, suggest(key, TOP_KEYS))
+    version = doc.get("format", MISSING)
+    if version is MISSING:
+        raise source.error(("format",), "missing format version", MISSING, f"format: {FORMAT_VERSION}")
+    if type(version) is not int or version != FORMAT_VERSION:
+        raise source.error(("format",), "unsupported format version", version, f"{FORMAT_VERSION}")
+    if not isinstance(doc.get("name"), str) or not doc["name"].strip():
+        raise source.error(("name",), "missing or empty name", doc.get("name", MISSING), "a non-empty text name")
+    for key in TEXT_KEYS[1:]:
+        if key in doc and not isinstance(doc[key], str):
+            raise source.error((key,), "not text", doc[key], "a string")
+    return doc
+
+
+def _read_parent(source: Source, target: Any, chain: tuple[Path, ...]) -> Merged:
+    folder = source.path.parent if source.path is not None else Path.cwd()
+    folder_shown = os.path.dirname(source.name) or "."
+    if not isinstance(target, str) or not SCENARIO_NAME.match(target.replace("/", "_")):
+        raise source.error(("extends",), "bad extends target", target,
+                           "a scenario name in the same folder or a relative path ending .yaml")
+    file_name = target if target.endswith((".yaml", ".yml")) else f"{target}.yaml"
+    parent = folder / file_name
+    shown = os.path.normpath(os.path.join(folder_shown, file_name))
+    if not parent.is_file():
+        found = sorted(p.stem for p in folder.glob("*.yaml"))
+        raise source.error(("extends",), f"extends target not found in {folder_shown}", target,
+                           f"a scenario file {file_name} in {folder_shown} (found: {', '.join(found) or 'none'})")
+    if parent.resolve() in chain:
+        names = [p.name for p in chain] + [parent.name]
+        raise source.error(("extends",), "extends cycle " + " -> ".join(names), target,
+                           "a chain of scenarios that ends without returning to itself")
+    return read_scenario(parent, shown, chain)
+
+
+def _merge(merged: Merged, source: Source, doc: dict[str, Any]) -> None:
+    data = merged.data
+    for key in ("format", *TEXT_KEYS):
+        if key in doc:
+            data[key] = doc[key]
+            merged.record((key,), source)
+    if "horizon" in doc:
+        _merge_horizon(merged, source, doc["horizon"])
+    if "claims_off" in doc:
+        _merge_claims_off(merged, source, doc["claims_off"])
+    for key in COLLECTIONS:
+        if key in doc:
+            _merge_collection(merged, source, key, doc[key])
+    for key in SECTIONS:
+        if key in doc:
+            _merge_fields(merged, source, (key,), doc[key], "a mapping of " + SECTIONS[key].__name__ + " fields")
+    if "timeline" in doc:
+        _merge_timeline(merged, source, doc["timeline"])
+
+
+def _merge_horizon(merged: Merged, source: Source, horizon: Any) -> None:
+    if not isinstance(horizon, dict):
+        raise source.error(("horizon",), "not a mapping", horizon, "{start: 2021Q1, end: 2030Q4}")
+    for key in horizon:
+        if key not in HORIZON_KEYS:
+            raise source.error(("horizon", key), "unknown key", key, suggest(key, HORIZON_KEYS))
+    _merge_fields(merged, source, ("horizon",), horizon, "")
+
+
+def _merge_claims_off(merged: Merged, source: Source, claims: Any) -> None:
+    if not isinstance(claims, list):
+        raise source.error(("claims_off",), "not a list", claims, "a list of claim IDs such as [CH25-41]")
+    current = merged.data.setdefault("claims_off", [])
+    for i, claim in enumerate(claims):
+        if claim not in current:
+            current.append(claim)
+            merged.record(("claims_off", len(current) - 1), source, ("claims_off", i))
+
+
+def _merge_collection(merged: Merged, source: Source, key: str, items: Any) -> None:
+    pattern, expected = ITEM_KEYS[key]
+    if not isinstance(items, dict):
+        raise source.error((key,), "not a mapping", items, f"a mapping of {expected} to {key} entries")
+    if key not in merged.data:
+        merged.data[key] = {}
+        merged.record((key,), source)
+    for code, item in items.items():
+        if not pattern.match(code):
+            raise source.error((key, code), "bad key", code, expected)
+        _merge_fields(merged, source, (key, code), item, f"a mapping of {COLLECTIONS[key].__name__} fields")
+
+
+def _merge_fields(merged: Merged, source: Source, path: KeyPath, fields: Any, expected: str) -> None:
+    if not isinstance(fields, dict):
+        raise source.error(path, "not a mapping", fields, expected)
+    target = merged.data
+    for part in path[:-1]:
+        target = target[part]
+    if path[-1] not in target:
+        target[path[-1]] = {}
+        merged.record(path, source)
+    for name, value in fields.items():
+        target[path[-1]][name] = copy.deepcopy(value)
+        merged.record(path + (name,), source)
+
+
+def _merge_timeline(merged: Merged, source: Source, events: Any) -> None:
+    if not isinstance(events, list):
+        raise source.error(("timeline",), "not a list", events, "a list of event mappings with id, at, type")
+    timeline: dict[str, Any] = merged.data.setdefault("timeline", {})
+    merged.origins.setdefault(("timeline",), (source, ("timeline",)))
+    seen: set[str] = set()
+    for i, event in enumerate(events):
+        event_id = _event_id(source, i, event, seen)
+        if "remove" in event:
+            _remove_event(source, i, event, timeline)
+            continue
+        timeline[event_id] = copy.deepcopy(event)
+        merged.record(("timeline", event_id), source, ("timeline", i))
+
+
+def _event_id(source: Source, index: int, event: Any, seen: set[str]) -> str:
+    if not isinstance(event, dict):
+        raise source.error(("timeline", index), "event is not a mapping", event, "a mapping with id, at, type, ...")
+    event_id = event.get("id", MISSING)
+    if not isinstance(event_id, str) or not EVENT_ID.match(event_id):
+        raise source.error(("timeline", index, "id"), "missing or bad event id", event_id,
+                           "a lower-case id such as kaz-unrest-2022 (a-z, 0-9, _ and -)")
+    if event_id in seen:
+        raise source.error(("timeline", index, "id"), "duplicate event id", event_id, "each event id once per file")
+    seen.add(event_id)
+    return event_id
+
+
+def _remove_event(source: Source, index: int, event: dict[str, Any], timeline: dict[str, Any]) -> None:
+    if event["remove"] is not True or set(event) != {"id", "remove"}:
+        raise source.error(("timeline", index, "remove"), "malformed removal", event,
+                           "exactly {id: <inherited event id>, remove: true}")
+    if event["id"] not in timeline:
+        raise source.error(("timeline", index, "id"), "cannot remove an event that is not inherited", event["id"],
+                           suggest(event["id"], list(timeline)) if timeline else "an inherited event id (none)")
+    del timeline[event["id"]]
