@@ -31,9 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.verb is None:
         args = _parser().parse_args(["run", "baseline"])
-    from scenarios import ScenarioError
-
     from analysis.results import ResultsMismatchError
+    from scenarios import ScenarioError
 
     try:
         return args.handler(args)
@@ -86,14 +85,13 @@ def _positive(text: str) -> int:
 def _run(args: argparse.Namespace) -> int:
     import shutil
 
-    from scenarios import resolve
-
     from analysis.report import save_key_figures
     from analysis.results import ResultsFolder, git_commit, package_version
     from model.batch import coordinates, run_batch, run_seeds
     from model.calendar import quarter_range
     from model.outcomes import summarise
     from model.params import BLOCS
+    from scenarios import resolve
 
     resolved = resolve(args.scenario)
     scenario = resolved.scenario
@@ -125,14 +123,22 @@ def _run(args: argparse.Namespace) -> int:
               "run the same command to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
     progress.close()
-    print(f"results: {out} ({len(seeds)} runs of '{scenario.name}')")
+    print(f"results: {_shown(out)} ({len(seeds)} runs of '{scenario.name}')")
     if not args.no_figures:
         for path in save_key_figures(folder):
-            print(f"figure: {path}")
+            print(f"figure: {_shown(path)}")
     return 0
 
 
-def _progress(total: int, done: int):  # noqa: ANN202 - tqdm's type
+def _shown(path: Path) -> Path:
+    """A path relative to the working directory when it lies below it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _progress(total: int, done: int):
     from tqdm import tqdm
 
     return tqdm(total=total, initial=done, unit="run", desc="runs", dynamic_ncols=True)

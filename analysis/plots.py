@@ -55,7 +55,9 @@ def end_state_distribution(frame: pd.DataFrame, by: str, ax: Axes | None = None,
     """Violins of the last step's values over runs, one per group."""
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     last = frame[frame["step"] == frame["step"].max()]
-    labels = sorted(last[by].dropna().unique())
+    present = set(last[by].dropna().unique())
+    order = last[by].cat.categories if isinstance(last[by].dtype, pd.CategoricalDtype) else sorted(present)
+    labels = [label for label in order if label in present]
     data = [last.loc[last[by] == label, "value"].to_numpy() for label in labels]
     parts = ax.violinplot(data, showmedians=True)
     for body, colour in zip(parts["bodies"], _colours(len(labels)), strict=True):

@@ -7,11 +7,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from analysis.plots import end_state_distribution, fan_chart  # noqa: E402
-from analysis.results import ResultsFolder  # noqa: E402
-from analysis.style import STYLE, stamp  # noqa: E402
+from analysis.plots import end_state_distribution, fan_chart
+from analysis.results import ResultsFolder
+from analysis.style import STYLE, stamp
 
 
 def save_key_figures(folder: ResultsFolder) -> list[Path]:
@@ -32,7 +32,7 @@ def save_key_figures(folder: ResultsFolder) -> list[Path]:
     return paths
 
 
-def _russia_security(frame):  # noqa: ANN001, ANN202
+def _russia_security(frame):
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6), width_ratios=[2, 1])
     rows = frame[(frame["outcome"] == "russia_share") & (frame["domain"] == "security")]
     fan_chart(rows, by="state", ax=left, title="Russia's share of security alignment (median, 10–90 %)", ylabel="share")
@@ -40,7 +40,7 @@ def _russia_security(frame):  # noqa: ANN001, ANN202
     return figure
 
 
-def _hedging(frame):  # noqa: ANN001, ANN202
+def _hedging(frame):
     figure, axes = plt.subplots(1, 3, figsize=(13, 3.4), sharey=True)
     for ax, domain in zip(axes, ("security", "economy", "diplomacy"), strict=True):
         rows = frame[(frame["outcome"] == "hedging_index") & (frame["domain"] == domain)]
@@ -48,14 +48,14 @@ def _hedging(frame):  # noqa: ANN001, ANN202
     return figure
 
 
-def _corridors(frame):  # noqa: ANN001, ANN202
+def _corridors(frame):
     figure, ax = plt.subplots(figsize=(8, 3.6))
     fan_chart(frame[frame["outcome"] == "corridor_share"], by="corridor", ax=ax,
               title="Share of the region's freight by route", ylabel="share")
     return figure
 
 
-def _formats(frame):  # noqa: ANN001, ANN202
+def _formats(frame):
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4))
     fan_chart(frame[frame["outcome"] == "summit_formats"], ax=left, title="C5+X dialogues at summit level", ylabel="count")
     fan_chart(frame[frame["outcome"] == "cohesion"], ax=right, title="Regional cohesion", ylabel="0–1")

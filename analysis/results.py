@@ -126,23 +126,35 @@ def _write_atomic(table: pa.Table, target: Path) -> None:
 
 def long_table(index: int, seed: int, outcomes: dict[str, np.ndarray], quarters: list[str],
                coords: dict[str, tuple[str, ...]]) -> pa.Table:
-    """One run's outcomes as a long table with one row per value."""
-    columns: dict[str, list[Any]] = {k: [] for k in ("step", "quarter", "outcome", *DIMENSIONS, "value")}
-    for name, array in outcomes.items():
+    """One run's outcomes as a long table with one row per value.
+
+    Label columns are dictionary-encoded against the full list of labels, so
+    every run's table has the same schema and the file stays small.
+    """
+    names = list(outcomes)
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("step", "outcome", *DIMENSIONS, "value")}
+    for number, name in enumerate(names):
+        array = outcomes[name]
         dims = OUTCOMES[name].dims
         grid = np.indices(array.shape).reshape(array.ndim, -1)
-        columns["step"].extend(grid[0].tolist())
-        columns["quarter"].extend(np.asarray(quarters)[grid[0]].tolist())
-        columns["outcome"].extend([name] * grid.shape[1])
+        parts["step"].append(grid[0])
+        parts["outcome"].append(np.full(grid.shape[1], number))
         for dim in DIMENSIONS:
-            if dim in dims:
-                labels = np.asarray(coords[dim])[grid[1 + dims.index(dim)]]
-                columns[dim].extend(labels.tolist())
-            else:
-                columns[dim].extend([None] * grid.shape[1])
-        columns["value"].extend(array.reshape(-1).tolist())
-    n = len(columns["value"])
-    table = pa.table({"run": pa.array([index] * n, pa.int32()), "seed": pa.array([seed] * n, pa.uint64()), **{
-        k: (pa.array(v, pa.dictionary(pa.int32(), pa.string())) if k not in ("step", "value")
-            else pa.array(v)) for k, v in columns.items()}})
-    return table
+            parts[dim].append(grid[1 + dims.index(dim)] if dim in dims else np.full(grid.shape[1], -1))
+        parts["value"].append(array.reshape(-1))
+    joined = {k: np.concatenate(v) for k, v in parts.items()}
+    n = joined["value"].size
+
+    def labels(indices: np.ndarray, dictionary: list[str] | tuple[str, ...]) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(
+            pa.array(indices.astype(np.int32), mask=indices < 0), pa.array(list(dictionary), pa.string()))
+
+    return pa.table({
+        "run": pa.array(np.full(n, index, dtype=np.int32)),
+        "seed": pa.array(np.full(n, seed, dtype=np.int64)),
+        "step": pa.array(joined["step"].astype(np.int16)),
+        "quarter": labels(joined["step"], quarters),
+        "outcome": labels(joined["outcome"], names),
+        **{dim: labels(joined[dim], coords[dim]) for dim in DIMENSIONS},
+        "value": pa.array(joined["value"]),
+    })

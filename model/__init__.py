@@ -10,4 +10,4 @@ from model.model import MultivectorModel
 from model.outcomes import OUTCOMES
 from model.params import DOMAINS, Scenario
 
-__all__ = ["CentralAsianState", "DOMAINS", "ExternalPower", "MultivectorModel", "OUTCOMES", "Scenario"]
+__all__ = ["DOMAINS", "OUTCOMES", "CentralAsianState", "ExternalPower", "MultivectorModel", "Scenario"]

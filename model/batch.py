@@ -35,9 +35,9 @@ class RunResult:
 
 
 def run_seeds(root_seed: int, n: int) -> list[int]:
-    """Seeds of runs ``0 … n−1`` of a batch, split from one root seed."""
+    """Seeds of runs ``0 … n−1`` of a batch, split from one root seed (63-bit, so they fit int64 columns)."""
     children = np.random.SeedSequence(root_seed).spawn(n)
-    return [int(child.generate_state(1, dtype=np.uint64)[0]) for child in children]
+    return [int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for child in children]
 
 
 def simulate_run(scenario: Scenario, index: int, seed: int) -> RunResult:

@@ -151,12 +151,12 @@ def _read_article(source: Source, data: Any, stem: str) -> Article:
     _check_keys(source, path, data, _ARTICLE_REQUIRED, _ARTICLE_OPTIONAL)
     art_id = data["id"]
     if not isinstance(art_id, str) or not ARTICLE_ID.match(art_id) or art_id != stem:
-        raise source.error(path + ("id",), "bad article ID", art_id, f"{stem!r} (two capitals and two digits, "
+        raise source.error((*path, "id"), "bad article ID", art_id, f"{stem!r} (two capitals and two digits, "
                            "the file name)")
     if not isinstance(data["year"], int) or isinstance(data["year"], bool):
-        raise source.error(path + ("year",), "not a year", data["year"], "an integer year such as 2023")
+        raise source.error((*path, "year"), "not a year", data["year"], "an integer year such as 2023")
     for key in ("authors", "title", "title_original", "perspective", "venue"):
-        _check_text(source, path + (key,), data.get(key, ""))
+        _check_text(source, (*path, key), data.get(key, ""))
     return Article(art_id, data["authors"], data["year"], data["title"], data["title_original"],
                    data.get("venue", ""), data["perspective"])
 
@@ -168,17 +168,17 @@ def _read_claim(source: Source, index: int, data: Any, article: str) -> Claim:
     _check_keys(source, path, data, _CLAIM_REQUIRED, _CLAIM_OPTIONAL)
     claim_id = data["id"]
     if not isinstance(claim_id, str) or not CLAIM_ID.match(claim_id) or not claim_id.startswith(article + "-"):
-        raise source.error(path + ("id",), "bad claim ID", claim_id, f"{article}-<nn> (the article's prefix)")
+        raise source.error((*path, "id"), "bad claim ID", claim_id, f"{article}-<nn> (the article's prefix)")
     if data["kind"] not in CLAIM_KINDS:
-        raise source.error(path + ("kind",), "unknown claim kind", data["kind"], "one of: " + ", ".join(CLAIM_KINDS))
+        raise source.error((*path, "kind"), "unknown claim kind", data["kind"], "one of: " + ", ".join(CLAIM_KINDS))
     if not isinstance(data["contested"], bool):
-        raise source.error(path + ("contested",), "not a flag", data["contested"], "true or false")
+        raise source.error((*path, "contested"), "not a flag", data["contested"], "true or false")
     for key in ("elements", "actors"):
         value = data[key]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise source.error(path + (key,), "not a list of text", value, "a list of strings")
+            raise source.error((*path, key), "not a list of text", value, "a list of strings")
     for key in ("section", "text", "figures", "note"):
-        _check_text(source, path + (key,), data.get(key, ""))
+        _check_text(source, (*path, key), data.get(key, ""))
     return Claim(claim_id, article, data["section"], data["kind"], data["contested"], tuple(data["elements"]),
                  tuple(data["actors"]), data.get("figures", ""), data.get("note", ""), data["text"])
 
@@ -188,10 +188,10 @@ def _check_keys(source: Source, path: tuple[Any, ...], data: dict[str, Any],
     valid = sorted(required + optional)
     for key in data:
         if key not in valid:
-            raise source.error(path + (key,), "unknown key", key, "one of: " + ", ".join(valid))
+            raise source.error((*path, key), "unknown key", key, "one of: " + ", ".join(valid))
     for key in required:
         if key not in data:
-            raise source.error(path + (key,), "missing key", MISSING, f"a value for {key!r}")
+            raise source.error((*path, key), "missing key", MISSING, f"a value for {key!r}")
 
 
 def _check_text(source: Source, path: tuple[Any, ...], value: Any) -> None:

@@ -98,7 +98,8 @@ def resolve(
     shown = display_name(path) if by_name else str(path)
     if not path.is_file():
         raise ScenarioError(shown, None, "<file>", "scenario not found", str(name_or_path),
-                            f"a library name (one of: {', '.join(list_scenarios()) or 'none'}) or a path to a .yaml file")
+                            f"a library name (one of: {', '.join(list_scenarios()) or 'none'}) or a path to a "
+                            f".yaml file")
     reg = registry if isinstance(registry, Registry) else load_registry(registry)
     merged = read_scenario(path, shown)
     apply_overrides(merged, overrides or {})
@@ -141,7 +142,8 @@ def apply_overrides(merged: Merged, overrides: Mapping[str, Any]) -> None:
 def _override_claims_off(merged: Merged, source: Source, raw_key: str, value: Any) -> None:
     ids = [value] if isinstance(value, str) else value
     if not isinstance(ids, (list, tuple, set, frozenset)):
-        raise ScenarioError(OVERRIDE, None, "claims_off", "not a list of claim IDs", value, "a list such as ['CH25-41']")
+        raise ScenarioError(OVERRIDE, None, "claims_off", "not a list of claim IDs", value, "a list such as "
+                                                                                            "['CH25-41']")
     current = merged.data.setdefault("claims_off", [])
     for claim in ids:
         if claim not in current:
@@ -155,7 +157,8 @@ def _override_container(merged: Merged, parts: KeyPath, value: Any) -> dict[str,
     if top in COLLECTIONS and len(parts) == 3:
         items = merged.data.get(top, {})
         if parts[1] not in items:
-            raise ScenarioError(OVERRIDE, None, dotted(parts), f"no such entry in {top}", parts[1], suggest(parts[1], items))
+            raise ScenarioError(OVERRIDE, None, dotted(parts), f"no such entry in {top}", parts[1],
+                                suggest(parts[1], items))
         cls, container = COLLECTIONS[top], items[parts[1]]
     elif top in SECTIONS and len(parts) == 2 and top in merged.data:
         cls, container = SECTIONS[top], merged.data[top]

@@ -85,7 +85,7 @@ def read_scenario(path: Path, name: str, chain: tuple[Path, ...] = ()) -> Merged
     """
     source = read_yaml(path, name)
     doc = _check_top(source)
-    chain = chain + (path.resolve(),)
+    chain = (*chain, path.resolve())
     merged = Merged()
     if "extends" in doc:
         merged = _read_parent(source, doc["extends"], chain)
@@ -201,7 +201,7 @@ def _merge_fields(merged: Merged, source: Source, path: KeyPath, fields: Any, ex
         merged.record(path, source)
     for name, value in fields.items():
         target[path[-1]][name] = copy.deepcopy(value)
-        merged.record(path + (name,), source)
+        merged.record((*path, name), source)
 
 
 def _merge_timeline(merged: Merged, source: Source, events: Any) -> None:

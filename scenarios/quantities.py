@@ -98,21 +98,21 @@ class Checker:
                       "a mapping {value: ..., claims: [...] and/or assumption: '...'}")
         for key in data:
             if key not in QUANTITY_KEYS:
-                self.fail(path + (key,), "unknown quantity key", key, suggest(key, QUANTITY_KEYS))
+                self.fail((*path, key), "unknown quantity key", key, suggest(key, QUANTITY_KEYS))
         if "value" not in data:
-            self.fail(path + ("value",), "missing value", MISSING, self.expected(spec, choices))
-        self.value(path + ("value",), spec, data["value"], choices)
+            self.fail((*path, "value"), "missing value", MISSING, self.expected(spec, choices))
+        self.value((*path, "value"), spec, data["value"], choices)
         cited = self.provenance(path, data)
         role = data.get("role", "constant")
         if role not in ROLES:
-            self.fail(path + ("role",), "unknown role", role, suggest(role, ROLES))
+            self.fail((*path, "role"), "unknown role", role, suggest(role, ROLES))
         self._range(path, spec, data, role)
         for key in ("note",):
             if key in data and not isinstance(data[key], str):
-                self.fail(path + (key,), "not text", data[key], "a string")
+                self.fail((*path, key), "not text", data[key], "a string")
         for key in ("overridden", "neutralised"):
             if key in data and not isinstance(data[key], bool):
-                self.fail(path + (key,), "not a flag", data[key], "true or false")
+                self.fail((*path, key), "not a flag", data[key], "true or false")
         self._neutral(path, spec, data, cited, choices)
 
     def provenance(self, path: KeyPath, data: dict[str, Any]) -> tuple[str, ...]:
@@ -123,15 +123,17 @@ class Checker:
             self.fail(path, "missing provenance", sorted(data),
                       "'claims: [IDs]' and/or 'assumption: \"rationale\"'")
         if assumption is not MISSING and (not isinstance(assumption, str) or not assumption.strip()):
-            self.fail(path + ("assumption",), "empty or non-text assumption", assumption, "a non-empty one-line rationale")
+            self.fail((*path, "assumption"), "empty or non-text assumption", assumption,
+                      "a non-empty one-line rationale")
         if claims is MISSING:
             return ()
         if not isinstance(claims, list) or not claims:
-            self.fail(path + ("claims",), "claims must be a non-empty list", claims, "a list of claim IDs such as [SU23-04]")
+            self.fail((*path, "claims"), "claims must be a non-empty list", claims,
+                      "a list of claim IDs such as [SU23-04]")
         for i, claim in enumerate(claims):
-            self.claim_id(path + ("claims", i), claim)
+            self.claim_id((*path, "claims", i), claim)
         if len(set(claims)) != len(claims):
-            self.fail(path + ("claims",), "claim cited twice", claims, "each claim ID once")
+            self.fail((*path, "claims"), "claim cited twice", claims, "each claim ID once")
         return tuple(claims)
 
     def claim_id(self, path: KeyPath, claim: Any) -> None:
@@ -145,37 +147,37 @@ class Checker:
     def _range(self, path: KeyPath, spec: Spec, data: dict[str, Any], role: str) -> None:
         if "range" not in data:
             if role != "constant":
-                self.fail(path + ("range",), f"a {role} needs a range", MISSING,
+                self.fail((*path, "range"), f"a {role} needs a range", MISSING,
                           f"[lo, hi] inside the bounds{bounds_text(spec)}")
             return
         rng = data["range"]
         if spec.kind not in _NUMERIC:
-            self.fail(path + ("range",), f"range is only valid for real and integer values, not {spec.kind}", rng,
+            self.fail((*path, "range"), f"range is only valid for real and integer values, not {spec.kind}", rng,
                       "no range")
         if not isinstance(rng, list) or len(rng) != 2 or not all(is_real(x) for x in rng) or rng[0] > rng[1]:
-            self.fail(path + ("range",), "malformed range", rng, "[lo, hi] with two numbers, lo <= hi")
+            self.fail((*path, "range"), "malformed range", rng, "[lo, hi] with two numbers, lo <= hi")
         if spec.kind == "integer" and not all(isinstance(x, int) for x in rng):
-            self.fail(path + ("range",), "malformed range", rng, "[lo, hi] with two integers")
+            self.fail((*path, "range"), "malformed range", rng, "[lo, hi] with two integers")
         if not (within(spec, rng[0]) and within(spec, rng[1])):
-            self.fail(path + ("range",), "range outside the allowed bounds", rng,
+            self.fail((*path, "range"), "range outside the allowed bounds", rng,
                       f"a range{bounds_text(spec)}{unit_text(spec)}")
         value = data["value"]
         if not rng[0] <= value <= rng[1]:
-            self.fail(path + ("value",), "value outside its own range", value,
+            self.fail((*path, "value"), "value outside its own range", value,
                       f"a value in [{number(rng[0])}, {number(rng[1])}] (the quantity's range)")
 
     def _neutral(self, path: KeyPath, spec: Spec, data: dict[str, Any], cited: tuple[str, ...],
                  choices: Sequence[str] | None) -> None:
         if "neutral" in data:
-            self.value(path + ("neutral",), spec, data["neutral"], choices)
+            self.value((*path, "neutral"), spec, data["neutral"], choices)
             return
         contested = [c for c in cited if self.registry.is_contested(c)]
         if contested:
-            self.fail(path + ("neutral",), f"a value citing contested claim {contested[0]} needs a neutral value",
+            self.fail((*path, "neutral"), f"a value citing contested claim {contested[0]} needs a neutral value",
                       MISSING, "'neutral: <value used when the claim is switched off>'")
         off = [c for c in cited if c in self.claims_off]
         if off:
-            self.fail(path + ("neutral",), f"claim {off[0]} is switched off (claims_off) but this value has no neutral",
+            self.fail((*path, "neutral"), f"claim {off[0]} is switched off (claims_off) but this value has no neutral",
                       MISSING, "'neutral: <value used when the claim is switched off>'")
 
     # ----------------------------------------------------------------- values
@@ -253,7 +255,7 @@ class Checker:
         self._code_map(path, spec, value, DOMAINS)
         for domain in DOMAINS:
             if domain not in value:
-                self.fail(path + (domain,), "missing domain", MISSING, self.expected(spec))
+                self.fail((*path, domain), "missing domain", MISSING, self.expected(spec))
 
     def _value_powers(self, path: KeyPath, spec: Spec, value: Any, choices: Any) -> None:
         self._code_list(path, spec, value, self._codes("powers"))
@@ -270,8 +272,8 @@ class Checker:
         entry = Spec(kind="real", unit=spec.unit, low=spec.low, high=spec.high)
         for key, item in value.items():
             if key not in codes:
-                self.fail(path + (key,), "unknown key", key, suggest(key, codes))
-            self._value_real(path + (key,), entry, item, None)
+                self.fail((*path, key), "unknown key", key, suggest(key, codes))
+            self._value_real((*path, key), entry, item, None)
         total = sum(value.values())
         if spec.total_at_most is not None and total > spec.total_at_most:
             self.fail(path, "entries sum to more than allowed", round(total, 6),
@@ -282,7 +284,7 @@ class Checker:
             self.fail(path, "not a list", value, self.expected(spec))
         for i, code in enumerate(value):
             if code not in codes:
-                self.fail(path + (i,), "unknown code", code, suggest(code, codes))
+                self.fail((*path, i), "unknown code", code, suggest(code, codes))
         if len(set(value)) != len(value):
             self.fail(path, "code listed twice", value, "each code once")
 

@@ -128,7 +128,7 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
-            return [self._item(child, path + (i,), i) for i, child in enumerate(node.value)]
+            return [self._item(child, (*path, i), i) for i, child in enumerate(node.value)]
         return self._scalar(node, path)
 
     def _item(self, node: yaml.Node, path: Path_, index: int) -> Any:
@@ -145,11 +145,11 @@ class _Builder:
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
             if key in out:
-                raise self.fail(key_node, path + (key,), "duplicate key", key,
+                raise self.fail(key_node, (*path, key), "duplicate key", key,
                                 f"each key once per mapping (first at line {first_line[key]})")
             first_line[key] = line
-            self.lines[path + (key,)] = line
-            out[key] = self.build(value_node, path + (key,))
+            self.lines[(*path, key)] = line
+            out[key] = self.build(value_node, (*path, key))
         return out
 
     def _scalar(self, node: yaml.Node, path: Path_) -> Any:

@@ -83,43 +83,43 @@ def check_fields(checker: Checker, path: KeyPath, cls: type, item: dict[str, Any
     specs = specs_of(cls)
     for key in item:
         if key not in specs:
-            checker.fail(path + (key,), f"unknown {cls.__name__} field", key, suggest(key, specs))
+            checker.fail((*path, key), f"unknown {cls.__name__} field", key, suggest(key, specs))
     for name, spec in specs.items():
         choices = field_choices(checker, cls, name, spec)
         if name not in item:
             if spec.optional:
                 continue
             shape = "a quantity whose value is " if spec.world else ""
-            checker.fail(path + (name,), "missing field", MISSING,
+            checker.fail((*path, name), "missing field", MISSING,
                          f"{shape}{checker.expected(spec, choices)} ({spec.doc})")
         if spec.world:
-            checker.quantity(path + (name,), spec, item[name], choices)
+            checker.quantity((*path, name), spec, item[name], choices)
         else:
-            checker.value(path + (name,), spec, item[name], choices)
+            checker.value((*path, name), spec, item[name], choices)
 
 
 def check_event(checker: Checker, path: KeyPath, event: dict[str, Any], horizon: dict[str, str]) -> None:
     """Check one timeline event: type, date inside the horizon, payload and provenance."""
     kind = event.get("type", MISSING)
     if kind not in EVENT_TYPES:
-        checker.fail(path + ("type",), "unknown event type" if kind is not MISSING else "missing event type", kind,
+        checker.fail((*path, "type"), "unknown event type" if kind is not MISSING else "missing event type", kind,
                      suggest(kind, EVENT_TYPES))
     payload = EVENT_TYPES[kind]
     allowed = EVENT_KEYS + tuple(payload)
     for key in event:
         if key not in allowed:
-            checker.fail(path + (key,), f"unknown key for a {kind} event", key, suggest(key, allowed))
+            checker.fail((*path, key), f"unknown key for a {kind} event", key, suggest(key, allowed))
     if "at" not in event:
-        checker.fail(path + ("at",), "missing date", MISSING, "a quarter label such as 2022Q1 inside the horizon")
-    in_horizon(checker, path + ("at",), event["at"], horizon)
+        checker.fail((*path, "at"), "missing date", MISSING, "a quarter label such as 2022Q1 inside the horizon")
+    in_horizon(checker, (*path, "at"), event["at"], horizon)
     for key, spec in payload.items():
         if key not in event:
-            checker.fail(path + (key,), f"missing payload key for a {kind} event", MISSING,
+            checker.fail((*path, key), f"missing payload key for a {kind} event", MISSING,
                          f"{checker.expected(spec, _event_choices(checker, key))} ({spec.doc})")
-        checker.value(path + (key,), spec, event[key], _event_choices(checker, key))
+        checker.value((*path, key), spec, event[key], _event_choices(checker, key))
     checker.provenance(path, event)
     if "note" in event and not isinstance(event["note"], str):
-        checker.fail(path + ("note",), "not text", event["note"], "a string")
+        checker.fail((*path, "note"), "not text", event["note"], "a string")
 
 
 def _event_choices(checker: Checker, key: str) -> tuple[str, ...] | None:
@@ -145,11 +145,11 @@ def cross_checks(merged: Merged, checker: Checker) -> None:
     for code, item in merged.data["formats"].items():
         path: KeyPath = ("formats", code)
         start = item["start"]["value"]
-        in_horizon(checker, path + ("start", "value"), start, horizon, before_ok=True)
+        in_horizon(checker, (*path, "start", "value"), start, horizon, before_ok=True)
         summit = item.get("summit_from")
         if summit is None:
             continue
-        in_horizon(checker, path + ("summit_from", "value"), summit["value"], horizon, before_ok=True)
+        in_horizon(checker, (*path, "summit_from", "value"), summit["value"], horizon, before_ok=True)
         if quarter_ordinal(summit["value"]) < quarter_ordinal(start):
-            checker.fail(path + ("summit_from", "value"), "summit upgrade before the format starts", summit["value"],
+            checker.fail((*path, "summit_from", "value"), "summit upgrade before the format starts", summit["value"],
                          f"a quarter not before the format's start {start}")

@@ -6,12 +6,11 @@ import mesa
 import numpy as np
 import pytest
 
+from conftest import run_replicates
 from model import CentralAsianState, ExternalPower, MultivectorModel
 from model.decision_rules import DecisionContext, get_rule, optimal_alignment, rule_names
 from model.params import StateParams, specs_of
 from model.sanctions import SanctionsRegime
-
-from conftest import run_replicates
 
 PAIRED_SEEDS = range(8)
 """Common random numbers: both arms of a comparison use these seeds."""

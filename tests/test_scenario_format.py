@@ -135,7 +135,7 @@ def test_citations_map_claims_to_paths() -> None:
 
 def test_library_helpers() -> None:
     """Library names map to files in the scenarios folder; paths pass through."""
-    assert SCENARIO_DIR == Path(__file__).resolve().parents[1] / "scenarios"
+    assert Path(__file__).resolve().parents[1] / "scenarios" == SCENARIO_DIR
     assert scenario_path("baseline") == SCENARIO_DIR / "baseline.yaml"
     assert scenario_path("tests/data/minimal.yaml") == Path("tests/data/minimal.yaml")
     assert scenario_path(MINIMAL) == MINIMAL
@@ -240,7 +240,8 @@ def test_overrides_replace_value_and_provenance() -> None:
     ({"states.KAZ.gdp_bn": -3},
      r"^<override>: states\.KAZ\.gdp_bn\.value: out of range; got -3, expected a real number in \[0\.1, 10000\] "
      r"\(US\$ bn \(2021\)\)$"),
-    ({"states.XYZ.gdp_bn": 1}, r"^<override>: states\.XYZ\.gdp_bn: no such entry in states; got 'XYZ', expected one of: KAZ, UZB"),
+    ({"states.XYZ.gdp_bn": 1}, r"^<override>: states\.XYZ\.gdp_bn: no such entry in states; got 'XYZ', expected "
+                               r"one of: KAZ, UZB"),
     ({"states.KAZ.gdp": 1}, r"states\.KAZ\.gdp: unknown StateParams field; got 'gdp', expected one of: .*gdp_bn"),
     ({"states.KAZ.name": "X"}, r"states\.KAZ\.name: not a world quantity; got 'X', expected a dotted path"),
     ({"seed": 3}, r"^<override>: seed: not an overridable key; got 3, expected a dotted path"),
@@ -288,12 +289,14 @@ FIELD_ERRORS: list[tuple[str, Callable[[Doc], Any], str]] = [
     ("unsupported_format", _set("format", 2), r"format: unsupported format version; got 2, expected 1"),
     ("missing_format", _del("format"), r"format: missing format version; got nothing, expected format: 1"),
     ("missing_name", _del("name"), r"name: missing or empty name; got nothing, expected a non-empty text name"),
-    ("missing_section", _del("behaviour"), r"behaviour: missing section 'behaviour'; got nothing, expected a mapping of "
+    ("missing_section", _del("behaviour"), r"behaviour: missing section 'behaviour'; got nothing, expected a "
+                                           r"mapping of "
      r"BehaviourParams fields"),
     ("bad_state_code", lambda d: d["states"].update(kaz=d["states"].pop("UZB")),
      r"states\.kaz: bad key; got 'kaz', expected an upper-case code"),
     ("unknown_field", _set("states.KAZ.gdp", {"value": 1, "assumption": "x"}),
-     r"states\.KAZ\.gdp: unknown StateParams field; got 'gdp', expected one of: .*gdp_bn.* \(did you mean 'gdp_bn'\?\)"),
+     r"states\.KAZ\.gdp: unknown StateParams field; got 'gdp', expected one of: .*gdp_bn.* \(did you mean "
+     r"'gdp_bn'\?\)"),
     ("missing_field", _del("powers.USA.denial"),
      r"powers\.USA\.denial: missing field; got nothing, expected a quantity whose value is a real number in \[0, 3\]"),
     ("plain_world_value", _set("states.KAZ.gdp_bn", 197),
@@ -307,17 +310,20 @@ FIELD_ERRORS: list[tuple[str, Callable[[Doc], Any], str]] = [
     ("empty_claims", _set("states.KAZ.gdp_bn.claims", []),
      r"states\.KAZ\.gdp_bn\.claims: claims must be a non-empty list; got \[\], expected a list of claim IDs"),
     ("empty_assumption", _set("states.KAZ.gdp_bn.assumption", " "),
-     r"states\.KAZ\.gdp_bn\.assumption: empty or non-text assumption; got ' ', expected a non-empty one-line rationale"),
+     r"states\.KAZ\.gdp_bn\.assumption: empty or non-text assumption; got ' ', expected a non-empty one-line "
+     r"rationale"),
     ("unknown_claim", _set("states.KAZ.gdp_bn.claims", ["SU23-4"]),
      r"states\.KAZ\.gdp_bn\.claims\[0\]: unknown claim ID; got 'SU23-4', expected an ID from the claims registry"),
     ("out_of_range", _set("states.KAZ.gdp_bn.value", -3),
-     r"states\.KAZ\.gdp_bn\.value: out of range; got -3, expected a real number in \[0\.1, 10000\] \(US\$ bn \(2021\)\)"),
+     r"states\.KAZ\.gdp_bn\.value: out of range; got -3, expected a real number in \[0\.1, 10000\] \(US\$ bn "
+     r"\(2021\)\)"),
     ("not_a_number", _set("states.KAZ.trend_growth.value", "4%"),
      r"states\.KAZ\.trend_growth\.value: not a real number; got '4%', expected a real number in \[-10, 20\] \(%/yr\)"),
     ("bool_is_not_real", _set("domestic.cohesion.value", True),
      r"domestic\.cohesion\.value: not a real number; got True, expected a real number in \[0, 1\]"),
     ("not_an_integer", _set("corridors.middle_corridor.lag.value", 8.5),
-     r"corridors\.middle_corridor\.lag\.value: not an integer; got 8\.5, expected an integer in \[0, 40\] \(quarters\)"),
+     r"corridors\.middle_corridor\.lag\.value: not an integer; got 8\.5, expected an integer in \[0, 40\] "
+     r"\(quarters\)"),
     ("not_a_flag", _set("states.KAZ.neutrality.value", "no"),
      r"states\.KAZ\.neutrality\.value: not a flag; got 'no', expected true or false"),
     ("bad_choice", _set("states.KAZ.decision_rule.value", "hedging"),
@@ -331,9 +337,11 @@ FIELD_ERRORS: list[tuple[str, Callable[[Doc], Any], str]] = [
     ("map_entry_range", _set("states.KAZ.sentiment.value.RUS", 2),
      r"states\.KAZ\.sentiment\.value\.RUS: out of range; got 2, expected a real number in \[-1, 1\]"),
     ("map_total", _set("states.KAZ.security_ties.value.USA", 0.5),
-     r"states\.KAZ\.security_ties\.value: entries sum to more than allowed; got 1\.3, expected a sum of at most 1\.0001"),
+     r"states\.KAZ\.security_ties\.value: entries sum to more than allowed; got 1\.3, expected a sum of at most "
+     r"1\.0001"),
     ("map_not_mapping", _set("states.KAZ.trade_shares.value", [0.2]),
-     r"states\.KAZ\.trade_shares\.value: not a mapping; got \[0\.2\], expected a mapping of powers codes \(RUS, CHN, USA\)"),
+     r"states\.KAZ\.trade_shares\.value: not a mapping; got \[0\.2\], expected a mapping of powers codes \(RUS, "
+     r"CHN, USA\)"),
     ("state_map_unknown", _set("sanctions.bank_compliance_floor.value.TKM", 0.1),
      r"sanctions\.bank_compliance_floor\.value\.TKM: unknown key; got 'TKM', expected one of: KAZ, UZB"),
     ("domain_map_missing", _del("powers.RUS.advantage.value.diplomacy"),
@@ -357,7 +365,8 @@ FIELD_ERRORS: list[tuple[str, Callable[[Doc], Any], str]] = [
     ("role_unknown", _set("states.KAZ.gdp_bn.role", "guess"),
      r"states\.KAZ\.gdp_bn\.role: unknown role; got 'guess', expected one of: constant, uncertainty, lever"),
     ("range_missing", _del("sanctions.wedge.range"),
-     r"sanctions\.wedge\.range: a uncertainty needs a range; got nothing, expected \[lo, hi\] inside the bounds in \[0, 2\]"),
+     r"sanctions\.wedge\.range: a uncertainty needs a range; got nothing, expected \[lo, hi\] inside the bounds "
+     r"in \[0, 2\]"),
     ("range_malformed", _set("sanctions.wedge.range", [1.0, 0.2]),
      r"sanctions\.wedge\.range: malformed range; got \[1\.0, 0\.2\], expected \[lo, hi\] with two numbers, lo <= hi"),
     ("range_outside_bounds", _set("sanctions.wedge.range", [0.2, 3]),
@@ -376,7 +385,8 @@ FIELD_ERRORS: list[tuple[str, Callable[[Doc], Any], str]] = [
     ("claims_off_unknown", _set("claims_off", ["CH25-99"]),
      r"claims_off\[0\]: unknown claim ID; got 'CH25-99', expected an ID from the claims registry"),
     ("claims_off_without_neutral", lambda d: d.update(claims_off=["SU23-04"]),
-     r"states\.KAZ\.decision_rule\.neutral: claim SU23-04 is switched off \(claims_off\) but this value has no neutral; "
+     r"states\.KAZ\.decision_rule\.neutral: claim SU23-04 is switched off \(claims_off\) but this value has no "
+     r"neutral; "
      r"got nothing, expected 'neutral: "),
     ("claims_off_not_list", _set("claims_off", "CH25-41"),
      r"claims_off: not a list; got 'CH25-41', expected a list of claim IDs"),
@@ -442,10 +452,12 @@ def test_relative_path_shown_as_given(tmp_path: Path, monkeypatch: pytest.Monkey
 
 @pytest.mark.parametrize(("text", "match"), [
     pytest.param("format: 1\nname: x\nstates: {KAZ: [1, 2}\n",
-                 r"^.*bad\.yaml:3: <yaml>: YAML syntax error \(.*\); got 'states: \{KAZ: \[1, 2\}', expected valid YAML$",
+                 r"^.*bad\.yaml:3: <yaml>: YAML syntax error \(.*\); got 'states: \{KAZ: \[1, 2\}', expected "
+                 r"valid YAML$",
                  id="syntax"),
     pytest.param("format: 1\nname: x\nname: y\n",
-                 r"bad\.yaml:3: name: duplicate key; got 'name', expected each key once per mapping \(first at line 2\)",
+                 r"bad\.yaml:3: name: duplicate key; got 'name', expected each key once per mapping \(first at "
+                 r"line 2\)",
                  id="duplicate_key"),
     pytest.param("# nothing here\n", r"bad\.yaml: <document>: empty file; got None, expected a mapping",
                  id="empty_file"),
@@ -476,8 +488,10 @@ def test_missing_scenario() -> None:
 def test_missing_extends_target(tmp_path: Path) -> None:
     """A missing parent names the target and the folder searched."""
     path = write(tmp_path, "child", {"format": 1, "name": "child", "extends": "nowhere"})
-    with pytest.raises(ScenarioError, match=rf"child\.yaml:3: extends: extends target not found in {re.escape(str(tmp_path))}; "
-                       rf"got 'nowhere', expected a scenario file nowhere\.yaml in {re.escape(str(tmp_path))} \(found: child\)"):
+    with pytest.raises(ScenarioError, match=rf"child\.yaml:3: extends: extends target not found in "
+                                            rf"{re.escape(str(tmp_path))}; "
+                       rf"got 'nowhere', expected a scenario file nowhere\.yaml in {re.escape(str(tmp_path))} "
+                       rf"\(found: child\)"):
         resolve(path)
 
 
@@ -486,7 +500,8 @@ def test_extends_cycle(tmp_path: Path) -> None:
     write(tmp_path, "a", {"format": 1, "name": "a", "extends": "b"})
     write(tmp_path, "b", {"format": 1, "name": "b", "extends": "c.yaml"})
     write(tmp_path, "c", {"format": 1, "name": "c", "extends": "a"})
-    with pytest.raises(ScenarioError, match=r"c\.yaml:3: extends: extends cycle a\.yaml -> b\.yaml -> c\.yaml -> a\.yaml; "
+    with pytest.raises(ScenarioError, match=r"c\.yaml:3: extends: extends cycle a\.yaml -> b\.yaml -> c\.yaml "
+                                            r"-> a\.yaml; "
                        r"got 'a', expected a chain"):
         resolve(tmp_path / "a.yaml")
 
@@ -561,11 +576,13 @@ def test_custom_registry(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("claims", "article", "match"), [
     pytest.param([{**CLAIM, "source": "x"}], None, r"TE24\.yaml:\d+: claims\[0\]\.source: unknown key; got 'source', "
                  r"expected one of: actors, contested", id="unknown_key"),
-    pytest.param([{**CLAIM, "kind": "opinion"}], None, r"claims\[0\]\.kind: unknown claim kind; got 'opinion', expected "
+    pytest.param([{**CLAIM, "kind": "opinion"}], None, r"claims\[0\]\.kind: unknown claim kind; got 'opinion', "
+                                                       r"expected "
                  r"one of: fact, causal, prediction, normative", id="bad_kind"),
     pytest.param([CLAIM, CLAIM], None, r"claims\[1\]\.id: duplicate claim ID; got 'TE24-01', expected a new ID",
                  id="duplicate"),
-    pytest.param([{**CLAIM, "id": "SU23-01"}], None, r"claims\[0\]\.id: bad claim ID; got 'SU23-01', expected TE24-<nn>",
+    pytest.param([{**CLAIM, "id": "SU23-01"}], None, r"claims\[0\]\.id: bad claim ID; got 'SU23-01', expected "
+                                                     r"TE24-<nn>",
                  id="prefix"),
     pytest.param([{k: v for k, v in CLAIM.items() if k != "text"}], None,
                  r"claims\[0\]\.text: missing key; got nothing, expected a value for 'text'", id="missing_key"),

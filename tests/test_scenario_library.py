@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from scenarios import citations, list_scenarios, load_registry, resolve
 
 from model import MultivectorModel
+from scenarios import citations, list_scenarios, load_registry, resolve
 
 
 @pytest.mark.parametrize("name", list_scenarios())
