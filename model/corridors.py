@@ -6,8 +6,9 @@ cost (CH25-10, CH25-27, YA24-40):
     g_k = cost_k · (1 + congestion · (x_k / cap_k)^4) + risk · exposure_k · s · (1 + e)
     x_k = Q · exp(−θ g_k) / Σ_j exp(−θ g_j)
 
-with congestion evaluated at last quarter's flows (a BPR-style volume-delay
-term), ``s`` the sanctions intensity and ``e`` secondary enforcement.
+with the load ratio ``x/cap`` capped at 3 (a BPR-style volume-delay term),
+``s`` the sanctions intensity and ``e`` secondary enforcement. Flows are the
+logit equilibrium, found by successive averages starting from last quarter's flows.
 Investment adds capacity after a lag (CH25-29: the Middle Corridor build-out).
 """
 

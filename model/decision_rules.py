@@ -14,9 +14,10 @@ one partner (SU23-04, SU23-14). The rules differ in how λ and u are formed:
   "dynamic balance" between one- and multi-directional balancing.
 * ``bandwagoning`` (structural realism's alternative): λ is near zero, so the
   state follows the best offer.
-* ``balancing_threat`` (Walt's balance of threat): the most threatening power —
-  capacity × proximity — is penalised, so the state leans toward its rivals.
-* ``positive_neutrality`` (Turkmenistan; SU23-62, YA24-8): a large λ and
+* ``balancing_threat`` (Walt's balance of threat): every power is penalised in
+  proportion to its threat — capacity × proximity — so the state leans away from
+  the most threatening.
+* ``positive_neutrality`` (Turkmenistan; SU23-62, YA24-08): a large λ and
   discounted offers keep every partner at arm's length.
 
 Register new rules with :func:`register`; a scenario chooses one per state.

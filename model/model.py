@@ -144,7 +144,7 @@ class MultivectorModel(mesa.Model):
         return np.stack([s.alignment for s in self.states])
 
     def step(self) -> None:
-        """Simulate one quarter (concept §3, steps 1–8)."""
+        """Simulate one quarter: events, powers, sanctions, corridors, formats, decisions, trade, domestic, record."""
         if self.t >= len(self.quarters):
             self.running = False
             return
@@ -157,7 +157,7 @@ class MultivectorModel(mesa.Model):
         designated = self.sanctions.step(self.rng, alignment[:, DIPLOMACY][:, self.senders].sum(axis=1))
         self.corridors.step(self.t, self.sanctions.intensity, self.sanctions.enforcement)
         self.arena.step(quarter_ordinal(self.quarter), self.rng, alignment[:, DIPLOMACY])
-        self._states_decide(alignment)
+        self._states_decide()
         self._trade_step()
         self._domestic_step(designated)
         self._record()
@@ -220,7 +220,7 @@ class MultivectorModel(mesa.Model):
             power.allocate(self.state_value, np.maximum(rivals - mean_alignment[:, p], 0.0),
                            self.scenario.behaviour.allocation_rate)
 
-    def net_value(self, alignment: np.ndarray) -> np.ndarray:
+    def net_value(self) -> np.ndarray:
         """``[state, domain, power]`` net value of leaning on each power (utility units).
 
         Offers (powers' allocations, formats' sponsor bonus, corridor sponsorship
@@ -267,9 +267,9 @@ class MultivectorModel(mesa.Model):
         capacity = np.array([p.capacity for p in self.powers])
         return self.proximity * capacity / capacity.max()
 
-    def _states_decide(self, alignment: np.ndarray) -> None:
+    def _states_decide(self) -> None:
         b = self.scenario.behaviour
-        value, pressure, threat = self.net_value(alignment), self.pressure(), self.threat()
+        value, pressure, threat = self.net_value(), self.pressure(), self.threat()
         for i, state in enumerate(self.states):
             state.decide(value[i], pressure, threat, b.noise, b.threat_weight)
 

@@ -41,7 +41,7 @@ OUTCOMES: dict[str, Outcome] = {
                          "A power's regional influence: its alignment share averaged over domains, weighted by GDP."),
     "capacity": Outcome("index (China 2021 = 1)", ("power",), "Capacity the power devotes to the region."),
     "trade": Outcome("US$ bn/yr", ("state", "power"), "Goods trade turnover with each power, annualised."),
-    "trade_index": Outcome("2021Q1 = 1", ("state", "power"), "Trade with each power relative to the first quarter."),
+    "trade_index": Outcome("2021 = 1", ("state", "power"), "Trade with each power relative to its 2021 level (share × 2021 turnover)."),
     "exports_to_russia": Outcome("US$ bn/yr", ("state",), "Exports to Russia incl. re-exports, annualised."),
     "imports_from_west": Outcome("US$ bn/yr", ("state",), "Imports from the sanctioning bloc incl. goods for re-export."),
     "circumvention": Outcome("US$ bn/yr", ("state",), "Re-export (circumvention) flow to Russia, annualised."),

@@ -112,7 +112,7 @@ class StateParams:
     )
     adjustment_rate: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Share of the gap to the target closed per quarter")
     sovereignty_sensitivity: float = spec(kind="real", low=0, high=5, doc="Cost weight of values conditionality")
-    neutrality: bool = spec(False, kind="flag", doc="Formally neutral: joins no military bloc")
+    neutrality: bool = spec(False, kind="flag", doc="Formally neutral (descriptive; the positive_neutrality rule carries the behaviour)")
     afghan_exposure: float = spec(kind="real", low=0, high=1, doc="Exposure to Afghan spill-over")
     regime_security: float = spec(kind="real", low=0, high=1, doc="Initial regime security")
     succession_risk: float = spec(kind="real", low=0, high=1, doc="Risk attached to an incomplete leadership transition")
@@ -147,10 +147,11 @@ class FormatParams:
     name: str = spec("", kind="text", world=False, doc="Display name")
     sponsor: str = spec(kind="choice", doc="Power that leads the format ('C5' for the states' own)")
     members: tuple[str, ...] = spec(kind="states", doc="Central Asian member states")
-    domains: tuple[str, ...] = spec(kind="domains", doc="Issue domains the format covers")
+    domains: tuple[str, ...] = spec(kind="domains", doc="Issue domains the format covers (descriptive; not yet read by the dynamics)")
     kind: str = spec("dialogue", kind="choice", options=("dialogue", "organisation"), doc="C5+X dialogue or treaty organisation")
     start: str = spec(kind="quarter", doc="First meeting (quarter)")
-    level: str = spec("ministerial", kind="choice", options=LEVELS, doc="Level at the start")
+    level: str = spec("ministerial", kind="choice", options=LEVELS,
+        doc="Level at the start (descriptive; the level in the dynamics follows summit_from)")
     summit_from: str | None = spec(None, kind="quarter", optional=True, doc="Quarter of the upgrade to summit level")
 
 
@@ -185,7 +186,8 @@ class SanctionsParams:
         {}, kind="state_map", low=0, high=1, optional=True, doc="Minimum bank-level compliance by state",
     )
     adherence_threshold: float = spec(kind="real", low=0, high=1, doc="Western diplomatic alignment above which a state formally adheres")
-    secondary_cost: float = spec(kind="real", low=0, high=5, doc="Utility cost per unit of expected secondary-sanctions exposure")
+    secondary_cost: float = spec(kind="real", low=0, high=5,
+        doc="Utility cost of economic alignment with the target per unit of enforcement × intensity")
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,8 @@ class InstitutionParams:
     leverage_per_format: float = spec(kind="real", low=0, high=2, doc="Leverage gained per competing active format")
     fragmentation_penalty: float = spec(kind="real", low=0, high=2, doc="Dilution of each format's effect by their number")
     summit_weight: float = spec(kind="real", low=1, high=5, doc="Effect of a summit-level format relative to a ministerial one")
-    upgrade_hazard: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Chance a ministerial format upgrades per rival summit format")
+    upgrade_hazard: float = spec(kind="real", unit="1/quarter", low=0, high=1,
+        doc="Quarterly upgrade chance of an undated ministerial dialogue, times the share of powers with a rival summit format")
     attendance_threshold: float = spec(kind="real", low=0, high=1, doc="Diplomatic alignment below which a state may skip a meeting")
 
 
@@ -203,7 +206,7 @@ class InstitutionParams:
 class DomesticParams:
     """Growth, regime security, unrest and regional cohesion."""
 
-    trade_elasticity: float = spec(kind="real", low=0, high=2, doc="Growth points per unit change in the trade index")
+    trade_elasticity: float = spec(kind="real", low=0, high=2, doc="Elasticity of the GDP level to total trade turnover")
     remittance_elasticity: float = spec(kind="real", low=0, high=2, doc="Growth response to remittance changes")
     unrest_hazard: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Base unrest hazard for a fully insecure regime")
     unrest_growth_slope: float = spec(kind="real", low=0, high=2, doc="Increase of the hazard per point of growth shortfall")
@@ -211,11 +214,11 @@ class DomesticParams:
     intervention_boost: float = spec(kind="real", low=0, high=1, doc="Shift of security alignment toward an intervening provider")
     regime_recovery: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Quarterly recovery of regime security")
     cohesion: float = spec(kind="real", low=0, high=1, doc="Regional cohesion in 2021")
-    cohesion_gain: float = spec(kind="real", low=0, high=1, doc="Cohesion gained per C5 consultative meeting")
+    cohesion_gain: float = spec(kind="real", low=0, high=1, doc="Cohesion gained per year of attended C5 meetings (applied quarterly)")
     cohesion_decay: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Erosion of cohesion from rivalry and divergence")
     rivalry: float = spec(kind="real", low=0, high=1, doc="Kazakh–Uzbek rivalry for regional leadership")
     cohesion_leverage: float = spec(kind="real", low=0, high=2, doc="Extra leverage from acting as a group")
-    transit_elasticity: float = spec(kind="real", low=0, high=5, doc="Growth points per unit of transit flow gained (share of 2021 demand)")
+    transit_elasticity: float = spec(kind="real", low=0, high=5, doc="Elasticity of the GDP level to transit freight gained (share of 2021 demand)")
 
 
 @dataclass(frozen=True)
