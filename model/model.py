@@ -62,7 +62,7 @@ class MultivectorModel(mesa.Model):
             dots (``states__KAZ__dependence_aversion=2.0``), validated like file input.
 
     Attributes:
-        scenario: The resolved scenario.
+        params: The resolved scenario (named so as not to shadow Mesa 3.5's own ``Model.scenario``).
         quarters: Quarter labels of the horizon.
         t: Index of the next quarter to simulate.
         outcomes: Outcome name → array ``(steps, …)``; NaN for steps not yet run.
@@ -78,8 +78,8 @@ class MultivectorModel(mesa.Model):
     ) -> None:
         """Build agents and submodels from the scenario."""
         super().__init__(rng=rng)
-        self.scenario = _baseline() if scenario is None and not overrides else _resolve(scenario, overrides)
-        sc = self.scenario
+        self.params = _baseline() if scenario is None and not overrides else _resolve(scenario, overrides)
+        sc = self.params
         self.quarters = quarter_range(sc.start, sc.end)
         self.t = 0
         self.state_codes, self.power_codes = sc.state_codes, sc.power_codes
@@ -101,7 +101,7 @@ class MultivectorModel(mesa.Model):
     # ------------------------------------------------------------------ set-up
 
     def _build_static_arrays(self) -> None:
-        sc = self.scenario
+        sc = self.params
         self.bloc_of = np.array([BLOCS.index(p.params.bloc) for p in self.powers])
         self.senders = np.array([c in sc.sanctions.senders for c in self.power_codes])
         self.target = self.power_codes.index(sc.sanctions.target)
@@ -119,7 +119,7 @@ class MultivectorModel(mesa.Model):
         self.sentiment = np.array([[s.params.sentiment.get(c, 0.0) for c in self.power_codes] for s in self.states])
 
     def _schedule(self, timeline: tuple[Event, ...]) -> dict[int, list[Event]]:
-        first = quarter_ordinal(self.scenario.start)
+        first = quarter_ordinal(self.params.start)
         schedule: dict[int, list[Event]] = {}
         for event in timeline:
             schedule.setdefault(quarter_ordinal(event.at) - first, []).append(event)
@@ -218,7 +218,7 @@ class MultivectorModel(mesa.Model):
             power.update_capacity(years)
             rivals = np.delete(mean_alignment, p, axis=1).max(axis=1)
             power.allocate(self.state_value, np.maximum(rivals - mean_alignment[:, p], 0.0),
-                           self.scenario.behaviour.allocation_rate)
+                           self.params.behaviour.allocation_rate)
 
     def net_value(self) -> np.ndarray:
         """``[state, domain, power]`` net value of leaning on each power (utility units).
@@ -229,22 +229,22 @@ class MultivectorModel(mesa.Model):
         standing priority given to Russia, public sentiment, and the costs of
         values conditionality and of secondary-sanctions exposure.
         """
-        b = self.scenario.behaviour
+        b = self.params.behaviour
         offers = np.stack([p.offers(b.offer_scale) for p in self.powers], axis=-1)
         offers *= self._courting_scale()[:, None, None]
         offers[:, DIPLOMACY] += self.arena.sponsor_bonus()
-        offers[:, ECONOMY] += self.scenario.transport.sponsor_influence * self.corridors.sponsor_presence()
+        offers[:, ECONOMY] += self.params.transport.sponsor_influence * self.corridors.sponsor_presence()
         self.partnership_boost = [(until, boost) for until, boost in self.partnership_boost if until > self.t]
         for _, boost in self.partnership_boost:
             offers += boost
-        leverage = self.arena.leverage(self.domestic.cohesion, self.scenario.domestic.cohesion_leverage)
+        leverage = self.arena.leverage(self.domestic.cohesion, self.params.domestic.cohesion_leverage)
         value = leverage[:, None, None] * offers + b.anchor_weight * self.anchor
         insecurity = 1 - np.array([s.regime_security for s in self.states])
         value[:, SECURITY] += b.regime_weight * insecurity[:, None] * self.regime_support[None, :]
         value[:, :, self.target] += b.russia_priority + b.russia_priority_trend * self.t / 4
         value += SENTIMENT_WEIGHT * self.sentiment[:, None, :]
         value -= self.sovereignty[:, None, None] * self.conditionality[None, None, :]
-        exposure = self.scenario.sanctions.secondary_cost * self.sanctions.enforcement * self.sanctions.intensity
+        exposure = self.params.sanctions.secondary_cost * self.sanctions.enforcement * self.sanctions.intensity
         value[:, ECONOMY, self.target] -= exposure
         return value
 
@@ -260,7 +260,7 @@ class MultivectorModel(mesa.Model):
 
     def pressure(self) -> float:
         """Pressure to choose sides: enforcement and the war's demands on loyalty (SU23-04)."""
-        return self.scenario.behaviour.pressure_weight * (self.sanctions.enforcement + self.sanctions.intensity) / 2
+        return self.params.behaviour.pressure_weight * (self.sanctions.enforcement + self.sanctions.intensity) / 2
 
     def threat(self) -> np.ndarray:
         """Threat of each power: proximity × capacity relative to the largest, in [0, 1]."""
@@ -268,7 +268,7 @@ class MultivectorModel(mesa.Model):
         return self.proximity * capacity / capacity.max()
 
     def _states_decide(self) -> None:
-        b = self.scenario.behaviour
+        b = self.params.behaviour
         value, pressure, threat = self.net_value(), self.pressure(), self.threat()
         for i, state in enumerate(self.states):
             state.decide(value[i], pressure, threat, b.noise, b.threat_weight)
@@ -280,7 +280,7 @@ class MultivectorModel(mesa.Model):
         gdp = np.array([s.gdp_index for s in self.states])
         trade = self.base_trade * gdp[:, None] * tilt
         s = self.sanctions
-        trade[:, self.target] *= 1 + self.scenario.sanctions.diversion * s.intensity
+        trade[:, self.target] *= 1 + self.params.sanctions.diversion * s.intensity
         reexport = s.circumvention * self.base_trade[:, self.target]
         self.reexport_bn = reexport
         trade[:, self.target] += reexport
@@ -329,14 +329,14 @@ class MultivectorModel(mesa.Model):
             "formats_active": float(self.arena.active.sum()),
             "summit_formats": float(self.arena.summit_count),
             "fragmentation": self.arena.fragmentation(),
-            "leverage": self.arena.leverage(self.domestic.cohesion, self.scenario.domestic.cohesion_leverage),
+            "leverage": self.arena.leverage(self.domestic.cohesion, self.params.domestic.cohesion_leverage),
             "cohesion": self.domestic.cohesion,
             "regime_security": np.array([st.regime_security for st in self.states]),
             "unrest": self.unrest_now,
             "interventions": self.interventions_now,
             "growth": np.array([st.growth for st in self.states]),
             "gdp_index": np.array([st.gdp_index for st in self.states]),
-            "foreign_bases": (a[:, SECURITY] >= self.scenario.behaviour.basing_threshold).sum(axis=0).astype(float),
+            "foreign_bases": (a[:, SECURITY] >= self.params.behaviour.basing_threshold).sum(axis=0).astype(float),
         })
 
     def summary(self) -> dict[str, float]:

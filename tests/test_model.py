@@ -47,7 +47,7 @@ def test_same_seed_gives_identical_results_and_different_seeds_differ():
 
 def test_keyword_overrides_are_validated_and_applied():
     model = MultivectorModel("baseline", rng=1, sanctions__secondary_cost=1.5)
-    assert model.scenario.sanctions.secondary_cost == 1.5
+    assert model.params.sanctions.secondary_cost == 1.5
     from scenarios import ScenarioError
 
     with pytest.raises(ScenarioError, match=r"sanctions\.secondary_cost.*expected"):
