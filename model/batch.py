@@ -9,12 +9,14 @@ and whatever the number of workers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
 import numpy as np
 
+from model.calendar import quarter_range
+from model.metrics import Metric
 from model.model import MultivectorModel
 from model.params import BLOCS, DOMAINS, Scenario
 
@@ -94,3 +96,59 @@ def run_batch(
             for future in futures:
                 future.cancel()
             raise
+
+
+def metric_values(scenario: Scenario, seed: int, metrics: Sequence[Metric]) -> np.ndarray:
+    """Run one model and return only the chosen metrics (one number each)."""
+    outcomes = MultivectorModel(scenario, rng=seed, collect=False).run()
+    coords, quarters = coordinates(scenario), quarter_range(scenario.start, scenario.end)
+    return np.array([m.value(outcomes, coords, quarters) for m in metrics])
+
+
+def run_metrics(
+    scenarios: Mapping[str, Scenario],
+    seeds: Sequence[int],
+    metrics: Sequence[Metric],
+    workers: int = 1,
+    on_done: Callable[[], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """Run every scenario on the same seeds and collect the chosen metrics (paired runs).
+
+    Run ``i`` of every scenario uses ``seeds[i]`` (common random numbers), so
+    differences between scenarios are paired run by run.
+
+    Args:
+        scenarios: Label → resolved scenario.
+        seeds: Run seeds (see :func:`run_seeds`).
+        metrics: What to measure in each run.
+        workers: 1 runs serially; more uses worker processes.
+        on_done: Called once per finished run (e.g. to advance a progress bar).
+
+    Returns:
+        Label → array ``(runs, metrics)``; the same whatever ``workers`` is.
+    """
+    values = {name: np.full((len(seeds), len(metrics)), np.nan) for name in scenarios}
+    jobs = [(name, i, seed) for name in scenarios for i, seed in enumerate(seeds)]
+
+    def store(name: str, i: int, row: np.ndarray) -> None:
+        values[name][i] = row
+        if on_done is not None:
+            on_done()
+
+    if workers <= 1:
+        for name, i, seed in jobs:
+            store(name, i, metric_values(scenarios[name], seed, metrics))
+        return values
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(metric_values, scenarios[name], seed, metrics): (name, i) for name, i, seed in jobs}
+        try:
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    store(*futures[future], future.result())
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            raise
+    return values

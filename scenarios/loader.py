@@ -20,6 +20,7 @@ from model.events import EVENT_TYPES
 from model.params import COLLECTIONS, DOMAINS, SECTIONS, Event, Scenario, Spec, specs_of
 from scenarios.claims import Registry, load_registry
 from scenarios.errors import ScenarioError, dotted
+from scenarios.hypothesis import Hypothesis, read_hypothesis
 from scenarios.merge import TEXT_KEYS, Merged, read_scenario
 from scenarios.quantities import Checker, KeyPath, suggest
 from scenarios.source import Source, display_name
@@ -43,12 +44,14 @@ class Resolved:
         scenario: The typed scenario the model runs.
         neutralised: Key paths of values set to their neutral and of events
             dropped because they cite a switched-off claim.
+        hypothesis: What the scenario expects against a reference scenario, if it says.
     """
 
     source: Path
     data: dict[str, Any]
     scenario: Scenario
     neutralised: tuple[str, ...] = field(default=())
+    hypothesis: Hypothesis | None = None
 
     @property
     def digest(self) -> str:
@@ -108,7 +111,9 @@ def resolve(
     neutralised = neutralise(merged, set(checker.claims_off))
     cross_checks(merged, checker)
     data = finish(merged.data)
-    return Resolved(path, data, build_scenario(data), tuple(neutralised))
+    scenario = build_scenario(data)
+    hypothesis = read_hypothesis(data.get("hypothesis"), checker, scenario, path.parent)
+    return Resolved(path, data, scenario, tuple(neutralised), hypothesis)
 
 
 def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -255,6 +260,8 @@ def finish(data: dict[str, Any]) -> dict[str, Any]:
     for key in (*COLLECTIONS, *SECTIONS):
         out[key] = data[key]
     out["timeline"] = list(data["timeline"].values())
+    if "hypothesis" in data:
+        out["hypothesis"] = data["hypothesis"]
     return out
 
 

@@ -24,7 +24,7 @@ from scenarios.source import Source, read_yaml
 FORMAT_VERSION = 1
 TEXT_KEYS: tuple[str, ...] = ("name", "title", "description", "question", "expects")
 TOP_KEYS: tuple[str, ...] = (
-    "format", *TEXT_KEYS, "extends", "horizon", "claims_off", *COLLECTIONS, *SECTIONS, "timeline",
+    "format", *TEXT_KEYS, "extends", "horizon", "claims_off", *COLLECTIONS, *SECTIONS, "timeline", "hypothesis",
 )
 HORIZON_KEYS: tuple[str, ...] = ("start", "end")
 DEFAULT_HORIZON: dict[str, str] = {"start": "2021Q1", "end": "2030Q4"}
@@ -89,6 +89,7 @@ def read_scenario(path: Path, name: str, chain: tuple[Path, ...] = ()) -> Merged
     merged = Merged()
     if "extends" in doc:
         merged = _read_parent(source, doc["extends"], chain)
+        merged.data.pop("hypothesis", None)  # a hypothesis belongs to the file that states it
     _merge(merged, source, doc)
     merged.files.append(source.name)
     merged.record((), source)
@@ -156,6 +157,9 @@ def _merge(merged: Merged, source: Source, doc: dict[str, Any]) -> None:
             _merge_fields(merged, source, (key,), doc[key], "a mapping of " + SECTIONS[key].__name__ + " fields")
     if "timeline" in doc:
         _merge_timeline(merged, source, doc["timeline"])
+    if "hypothesis" in doc:
+        merged.data["hypothesis"] = copy.deepcopy(doc["hypothesis"])
+        merged.record(("hypothesis",), source)
 
 
 def _merge_horizon(merged: Merged, source: Source, horizon: Any) -> None:
