@@ -4,6 +4,8 @@ With no arguments it runs the default job: a batch of the baseline scenario,
 written to ``results/baseline`` with a few key figures. Verbs:
 
     python run.py run SCENARIO [--replicates N] [--seed S] [--workers N] [--out DIR]
+    python run.py compare A B [--metric M ...] [--replicates N]
+    python run.py ablate SCENARIO [--metric M ...] [--group claim|article]
     python run.py validate SCENARIO
     python run.py claims [CLAIM_ID] [--article ID] [--contested] [--scenario NAME]
     python run.py outcomes
@@ -20,6 +22,8 @@ import textwrap
 from pathlib import Path
 
 DEFAULT_REPLICATES = 50
+DEFAULT_COMPARE_REPLICATES = 30
+DEFAULT_ABLATION_REPLICATES = 12
 DEFAULT_ROOT_SEED = 20210101
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -58,6 +62,21 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-figures", action="store_true", help="skip the key figures")
     run.set_defaults(handler=_run)
 
+    compare = verbs.add_parser("compare", help="paired comparison of two scenarios: table and figure")
+    compare.add_argument("a", help="reference scenario (library name or path)")
+    compare.add_argument("b", help="scenario compared with it")
+    _add_experiment_options(compare, DEFAULT_COMPARE_REPLICATES)
+    compare.set_defaults(handler=_compare)
+
+    ablate = verbs.add_parser("ablate", help="switch each claim (or article) off in turn and rank what it moves")
+    ablate.add_argument("scenario", help="library name or path")
+    ablate.add_argument("--group", choices=("claim", "article"), default="claim",
+                        help="switch claims off one at a time, or all switchable claims of an article together")
+    ablate.add_argument("--claims", nargs="+", metavar="ID", help="only these claims (default: every switchable claim)")
+    ablate.add_argument("--top", type=_positive, default=25, help="claims shown in the figure (default 25)")
+    _add_experiment_options(ablate, DEFAULT_ABLATION_REPLICATES)
+    ablate.set_defaults(handler=_ablate)
+
     validate = verbs.add_parser("validate", help="check a scenario file; exit 0 if valid, else print one line")
     validate.add_argument("scenario", help="library name or path")
     validate.set_defaults(handler=_validate)
@@ -73,6 +92,17 @@ def _parser() -> argparse.ArgumentParser:
     outcomes = verbs.add_parser("outcomes", help="list recorded outcomes with units and definitions")
     outcomes.set_defaults(handler=_outcomes)
     return parser
+
+
+def _add_experiment_options(parser: argparse.ArgumentParser, replicates: int) -> None:
+    parser.add_argument("--metric", action="append", dest="metrics", metavar="M",
+                        help="metric to compare, e.g. 'corridor_share[corridor=middle_corridor]@2028-2030' "
+                             "(repeatable; default: the scenario's hypothesis checks and the headline indicators)")
+    parser.add_argument("--replicates", type=_positive, default=replicates, help=f"paired runs (default {replicates})")
+    parser.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed, split per run")
+    parser.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    parser.add_argument("--claims-off", nargs="+", default=[], metavar="ID", help="claims switched off in every scenario")
+    parser.add_argument("--out", type=Path, help="folder for the table, run values and figure")
 
 
 def _positive(text: str) -> int:
@@ -128,6 +158,200 @@ def _run(args: argparse.Namespace) -> int:
         for path in save_key_figures(folder):
             print(f"figure: {_shown(path)}")
     return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from analysis.compare import compare_runs, markdown_table
+    from model.batch import run_metrics, run_seeds
+
+    overrides = {"claims_off": args.claims_off} if args.claims_off else None
+    a, b = _resolve(args.a, overrides), _resolve(args.b, overrides)
+    metrics = _metrics(args.metrics, b, a.scenario, b.scenario)
+    seeds = run_seeds(args.seed, args.replicates)
+    progress = _progress(2 * len(seeds), 0)
+    try:
+        values = run_metrics({"a": a.scenario, "b": b.scenario}, seeds, metrics, args.workers, on_done=lambda: progress.update(1))
+    except KeyboardInterrupt:
+        progress.close()
+        print("interrupted: a comparison needs every paired run; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    progress.close()
+    labels, units = [m.label for m in metrics], [m.unit for m in metrics]
+    stats = compare_runs(labels, values["a"], values["b"], seed=args.seed)
+    names = (a.scenario.name, b.scenario.name)
+    out = args.out or PROJECT_ROOT / "results" / "compare" / f"{names[0]}--{names[1]}"
+    out.mkdir(parents=True, exist_ok=True)
+    table = markdown_table(stats, units, *names)
+    _write_comparison(out, names, seeds, labels, units, values, stats, table)
+    diffs = [values["b"][:, j] - values["a"][:, j] for j in range(len(metrics))]
+    figure = _figure_paired(diffs, stats, units, names, out, args.replicates)
+    print(f"Paired comparison, {args.replicates} runs on the same seeds (root seed {args.seed}); B = {names[1]}, A = {names[0]}")
+    print(table)
+    print(f"table: {_shown(out / 'comparison.md')}, values: {_shown(out / 'runs.csv')}, figure: {_shown(figure)}")
+    del np
+    return 0
+
+
+def _ablate(args: argparse.Namespace) -> int:
+    from analysis.compare import rank_ablation
+    from model.batch import run_metrics, run_seeds
+    from scenarios import load_registry
+    from scenarios.ablation import ablation_variants, check_switchable, group_claims, switchable_claims
+
+    overrides = {"claims_off": args.claims_off} if args.claims_off else None
+    full = _resolve(args.scenario, overrides)
+    if args.claims:
+        check_switchable(full, args.claims)
+    claims = args.claims or switchable_claims(full)
+    groups = group_claims(claims, args.group)
+    variants = ablation_variants(args.scenario, groups, overrides)
+    metrics = _metrics(args.metrics, full, full.scenario)
+    seeds = run_seeds(args.seed, args.replicates)
+    scenarios = {"<full>": full.scenario, **{label: v.scenario for label, v in variants.items()}}
+    print(f"Ablation of '{full.scenario.name}': {len(groups)} {args.group} variant(s) + the full scenario, "
+          f"{args.replicates} paired runs each ({len(scenarios) * len(seeds)} runs)")
+    progress = _progress(len(scenarios) * len(seeds), 0)
+    try:
+        values = run_metrics(scenarios, seeds, metrics, args.workers, on_done=lambda: progress.update(1))
+    except KeyboardInterrupt:
+        progress.close()
+        print("interrupted: an ablation needs every paired run; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    progress.close()
+    labels = [m.label for m in metrics]
+    ranking = rank_ablation(values["<full>"], {k: (groups[k], values[k]) for k in groups}, labels, seed=args.seed)
+    registry = load_registry()
+    out = args.out or PROJECT_ROOT / "results" / "ablation" / full.scenario.name
+    out.mkdir(parents=True, exist_ok=True)
+    table = _ablation_table(ranking, metrics, registry)
+    (out / "ablation.md").write_text(
+        f"# Claim ablation of {full.scenario.name}\n\nEach row switches claims off (values take their neutral, "
+        f"events citing them are dropped) and compares {args.replicates} paired runs with the full scenario; "
+        f"ranked by |mean change| of `{labels[0]}`.\n\n{table}", encoding="utf-8")
+    _write_ablation_csv(out / "ablation.csv", ranking)
+    figure = _figure_ablation(ranking[: args.top], metrics[0].unit, registry, full.scenario.name, out, args.replicates)
+    print(table)
+    print(f"table: {_shown(out / 'ablation.md')}, figure: {_shown(figure)}")
+    return 0
+
+
+def _ablation_table(ranking, metrics, registry) -> str:
+    head = "| rank | switched off | contested | " + " | ".join(f"`{m.label}` mean change [95 % CI]" for m in metrics) + " |"
+    lines = [head, "|" + "---|" * (3 + len(metrics))]
+    for rank, row in enumerate(ranking, 1):
+        contested = "yes" if any(registry.is_contested(c) for c in row[0].claims) else ""
+        cells = " | ".join(f"{e.stats.mean_diff:+.4g} [{e.stats.ci_low:+.4g}, {e.stats.ci_high:+.4g}]" for e in row)
+        lines.append(f"| {rank} | {row[0].switched_off} | {contested} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+def _write_ablation_csv(path: Path, ranking) -> None:
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = None
+        for rank, row in enumerate(ranking, 1):
+            for effect in row:
+                record = {"rank": rank, "switched_off": effect.switched_off, "claims": " ".join(effect.claims),
+                          **effect.stats.as_row()}
+                writer = writer or csv.DictWriter(handle, fieldnames=list(record))
+                if handle.tell() == 0:
+                    writer.writeheader()
+                writer.writerow(record)
+
+
+def _figure_ablation(ranking, unit: str, registry, scenario: str, out: Path, runs: int) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.plots import ablation_ranking
+    from analysis.results import package_version
+    from analysis.style import STYLE, stamp
+
+    effects = [row[0] for row in ranking]
+    contested = [any(registry.is_contested(c) for c in e.claims) for e in effects]
+    with matplotlib.rc_context(STYLE):
+        ax = ablation_ranking(effects, unit, contested,
+                              title=f"Which claims carry {effects[0].stats.metric} in {scenario} ({runs} paired runs)")
+        stamp(ax.figure, scenario, _shown(out).as_posix(), package_version())
+        path = out / "ablation.png"
+        ax.figure.savefig(path, bbox_inches="tight")
+        plt.close(ax.figure)
+    return path
+
+
+def _resolve(name: str, overrides: dict | None):
+    from scenarios import resolve
+
+    return resolve(name, overrides)
+
+
+def _metrics(texts: list[str] | None, resolved, *scenarios) -> list:
+    """Metrics from the command line, or the scenario's hypothesis checks plus the defaults; checked against every scenario."""
+    from model.batch import coordinates
+    from model.calendar import quarter_range
+    from model.metrics import DEFAULT_METRICS, MetricError, parse_metric
+    from scenarios import ScenarioError
+
+    if texts:
+        chosen = list(texts)
+    else:
+        checks = resolved.hypothesis.checks if resolved.hypothesis else ()
+        chosen = [c.metric.label for c in checks] + [t for t in DEFAULT_METRICS]
+    metrics, seen = [], set()
+    for text in chosen:
+        try:
+            metric = parse_metric(text)
+            for scenario in scenarios:
+                metric.check(coordinates(scenario), quarter_range(scenario.start, scenario.end))
+        except MetricError as error:
+            raise ScenarioError("<command line>", None, f"--metric {text}", error.problem, error.value, error.expected) from None
+        if metric.label not in seen:
+            seen.add(metric.label)
+            metrics.append(metric)
+    return metrics
+
+
+def _write_comparison(out: Path, names, seeds, labels, units, values, stats, table: str) -> None:
+    import csv
+
+    (out / "comparison.md").write_text(
+        f"# {names[1]} vs {names[0]}: paired comparison\n\n{len(seeds)} runs of each on the same seeds.\n\n{table}",
+        encoding="utf-8")
+    with open(out / "comparison.csv", "w", newline="", encoding="utf-8") as handle:
+        rows = [{**s.as_row(), "unit": u} for s, u in zip(stats, units, strict=True)]
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with open(out / "runs.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["run", "seed", "metric", names[0], names[1]])
+        for i, seed in enumerate(seeds):
+            for j, label in enumerate(labels):
+                writer.writerow([i, seed, label, repr(float(values["a"][i, j])), repr(float(values["b"][i, j]))])
+
+
+def _figure_paired(diffs, stats, units, names, out: Path, runs: int) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.plots import paired_differences
+    from analysis.results import package_version
+    from analysis.style import STYLE, stamp
+
+    with matplotlib.rc_context(STYLE):
+        figure = paired_differences(diffs, stats, units, title=f"{names[1]} − {names[0]} ({runs} paired runs)")
+        stamp(figure, f"{names[1]} vs {names[0]}", _shown(out).as_posix(), package_version())
+        path = out / "comparison.png"
+        figure.savefig(path, bbox_inches="tight")
+        plt.close(figure)
+    return path
 
 
 def _shown(path: Path) -> Path:

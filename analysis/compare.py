@@ -152,3 +152,23 @@ def rank_ablation(full: np.ndarray, variants: dict[str, tuple[tuple[str, ...], n
         for name, (claims, values) in variants.items()
     ]
     return sorted(rows, key=lambda row: (-row[by].weight, row[by].switched_off))
+
+
+def markdown_table(stats: Sequence[PairedStats], units: Sequence[str], a: str, b: str) -> str:
+    """A Markdown table of paired statistics (one row per metric)."""
+    head = (f"| metric | unit | median {a} | median {b} | mean change {b} − {a} [95 % CI] "
+            "| median change [10–90 %] | effect size d_z | runs higher |")
+    lines = [head, "|" + "---|" * 8]
+    for stat, unit in zip(stats, units, strict=True):
+        lines.append(
+            f"| `{stat.metric}` | {unit} | {stat.median_a:.4g} | {stat.median_b:.4g} "
+            f"| {stat.mean_diff:+.4g} [{stat.ci_low:+.4g}, {stat.ci_high:+.4g}] "
+            f"| {stat.median_diff:+.4g} [{stat.p10_diff:+.4g}, {stat.p90_diff:+.4g}] "
+            f"| {_effect_text(stat.effect_size)} | {stat.share_higher:.0%} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _effect_text(value: float) -> str:
+    """Effect sizes beyond ±100 mean the runs barely differ in noise; shown as such."""
+    return f"{value:+.2f}" if abs(value) < 100 else (">+100" if value > 0 else "<−100")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
+from analysis.compare import AblationEffect, PairedStats
 from analysis.style import OKABE_ITO
 
 LOW, HIGH = 0.1, 0.9
@@ -77,3 +81,80 @@ def _quarter_ticks(ax: Axes, bands: pd.DataFrame) -> None:
     steps = bands[["step", "quarter"]].drop_duplicates().sort_values("step")
     yearly = steps[steps["quarter"].astype(str).str.endswith("Q1")]
     ax.set_xticks(yearly["step"], [q[:4] for q in yearly["quarter"].astype(str)], fontsize=7)
+
+
+def paired_differences(differences: Sequence[np.ndarray], stats: Sequence[PairedStats], units: Sequence[str],
+                       title: str = "") -> Figure:
+    """One row per metric: each run's paired change as a dot, the mean change and its 95 % interval.
+
+    Every row has its own axis in the metric's unit, so metrics of different
+    scales sit side by side; the vertical line marks no change.
+
+    Args:
+        differences: Per metric, the paired changes ``b − a`` of each run.
+        stats: Per metric, the statistics of those changes.
+        units: Per metric, its unit.
+        title: Figure title.
+
+    Returns:
+        The figure (one Axes per metric).
+    """
+    rows = len(stats)
+    figure, axes = plt.subplots(rows, 1, figsize=(8, 0.75 * rows + 0.9), squeeze=False)
+    jitter = np.random.default_rng(0)  # fixed jitter so a figure redraws identically
+    for ax, diff, stat, unit in zip(axes[:, 0], differences, stats, units, strict=True):
+        colour = OKABE_ITO[0] if stat.mean_diff >= 0 else OKABE_ITO[1]
+        ax.scatter(diff, jitter.uniform(-0.25, 0.25, len(diff)), s=8, color=colour, alpha=0.45, linewidth=0)
+        ax.errorbar([stat.mean_diff], [0], xerr=[[stat.mean_diff - stat.ci_low], [stat.ci_high - stat.mean_diff]],
+                    fmt="D", color="black", markersize=4, capsize=3)
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        half = _symmetric_half_width(diff, stat)
+        ax.set_xlim(-half, half)
+        ax.set_yticks([0], [f"{stat.metric}\n[{unit}]"], fontsize=7)
+        ax.set_ylim(-0.5, 0.5)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.grid(axis="y", visible=False)
+    axes[0, 0].set_title(title)
+    axes[-1, 0].set_xlabel("paired change per run (B − A); diamond: mean with 95 % interval", fontsize=7)
+    figure.tight_layout()
+    return figure
+
+
+def _symmetric_half_width(diff: np.ndarray, stat: PairedStats) -> float:
+    """Half-width of a row's x axis, centred on no change.
+
+    At least 5 % of the metric's level, so changes too small to matter stay
+    visibly next to zero instead of filling an axis scaled to them.
+    """
+    level = max(abs(stat.median_a), abs(stat.median_b))
+    spread = max(np.abs(diff).max(initial=0.0), abs(stat.ci_low), abs(stat.ci_high))
+    return 1.1 * max(spread, 0.05 * level, 1e-9)
+
+
+def ablation_ranking(effects: Sequence[AblationEffect], unit: str, contested: Sequence[bool],
+                     ax: Axes | None = None, title: str = "") -> Axes:
+    """Horizontal bars: how far switching each claim off moves the metric (mean paired change, 95 % interval).
+
+    Args:
+        effects: Effects on one metric, largest first.
+        unit: The metric's unit.
+        contested: Per effect, whether its claims include a contested one (hatched bars).
+        ax: Axes to draw on; a new figure when None.
+        title: Axes title.
+
+    Returns:
+        The Axes drawn on.
+    """
+    ax = ax or plt.subplots(figsize=(8, 0.32 * len(effects) + 1.2))[1]
+    positions = np.arange(len(effects))[::-1]
+    for y, effect, hatched in zip(positions, effects, contested, strict=True):
+        stat = effect.stats
+        colour = OKABE_ITO[0] if stat.mean_diff >= 0 else OKABE_ITO[1]
+        ax.barh(y, stat.mean_diff, color=colour, alpha=0.8, hatch="//" if hatched else None, edgecolor="white")
+        ax.errorbar(stat.mean_diff, y, xerr=[[stat.mean_diff - stat.ci_low], [stat.ci_high - stat.mean_diff]],
+                    color="black", capsize=2, linewidth=0.8)
+    ax.set_yticks(positions, [e.switched_off for e in effects], fontsize=7)
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_xlabel(f"change when switched off [{unit}] (hatched: contested)")
+    ax.set_title(title)
+    return ax

@@ -167,3 +167,17 @@ def parse_period(text: str) -> tuple[str, str]:
         raise MetricError("period", "malformed period", text, "a year (2030), years (2026-2030) or quarters "
                           "(2026Q1-2030Q4)") from None
     return first, last
+
+
+DEFAULT_METRICS: tuple[str, ...] = (
+    "hedging_index",
+    "russia_share[domain=security]",
+    "bloc_share[domain=economy,bloc=china]",
+    "bloc_share[domain=diplomacy,bloc=west]",
+    "cohesion",
+    "summit_formats",
+    "leverage",
+    "circumvention[reduce=sum]",
+    "designations[reduce=sum]",
+)
+"""Metrics compared when none are chosen: the headline indicators of the final year."""

@@ -205,7 +205,7 @@ def neutralise(merged: Merged, off: set[str]) -> list[str]:
     if not off:
         return []
     done: list[str] = []
-    for path, quantity in _quantities(merged.data):
+    for path, quantity in quantities(merged.data):
         if off.intersection(quantity.get("claims", ())):
             quantity["value"] = quantity["neutral"]
             quantity["neutralised"] = True
@@ -218,7 +218,8 @@ def neutralise(merged: Merged, off: set[str]) -> list[str]:
     return done
 
 
-def _quantities(data: dict[str, Any]) -> list[tuple[KeyPath, dict[str, Any]]]:
+def quantities(data: dict[str, Any]) -> list[tuple[KeyPath, dict[str, Any]]]:
+    """Every world quantity of a merged or resolved document, with its key path."""
     found = []
     for key, cls in COLLECTIONS.items():
         for code, item in data.get(key, {}).items():
@@ -237,7 +238,7 @@ def citations(data: Mapping[str, Any]) -> dict[str, list[str]]:
         data: A resolved document (:attr:`Resolved.data`).
     """
     cited: dict[str, list[str]] = {}
-    items = [(dotted(p), q) for p, q in _quantities(dict(data))]
+    items = [(dotted(p), q) for p, q in quantities(dict(data))]
     timeline = data.get("timeline", [])
     events = timeline.values() if isinstance(timeline, Mapping) else timeline
     items += [(f"timeline.{e['id']}", e) for e in events]
