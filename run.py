@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, ResultsMismatchError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # output piped into a pager or head that closed early
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="results folder (default: results/<scenario>)")
     run.add_argument("--overwrite", action="store_true", help="discard an existing results folder first")
     run.add_argument("--no-figures", action="store_true", help="skip the key figures")
+    run.add_argument("--claims-off", nargs="+", default=[], metavar="ID",
+                     help="switch these claims off (values take their neutral, events citing them are dropped)")
     run.set_defaults(handler=_run)
 
     compare = verbs.add_parser("compare", help="paired comparison of two scenarios: table and figure")
@@ -77,16 +82,27 @@ def _parser() -> argparse.ArgumentParser:
     _add_experiment_options(ablate, DEFAULT_ABLATION_REPLICATES)
     ablate.set_defaults(handler=_ablate)
 
+    findings = verbs.add_parser("findings", help="run every library scenario against its reference: the findings table")
+    findings.add_argument("--replicates", type=_positive, default=DEFAULT_COMPARE_REPLICATES, help="paired runs per scenario")
+    findings.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed, split per run")
+    findings.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes")
+    findings.add_argument("--write", type=Path, metavar="FILE",
+                          help="replace the table between the findings markers of FILE (e.g. scenarios/README.md)")
+    findings.set_defaults(handler=_findings)
+
     validate = verbs.add_parser("validate", help="check a scenario file; exit 0 if valid, else print one line")
     validate.add_argument("scenario", help="library name or path")
     validate.set_defaults(handler=_validate)
 
-    claims = verbs.add_parser("claims", help="list claims of the registry and which scenario values cite them")
-    claims.add_argument("claim", nargs="?", help="one claim ID to show in full (e.g. SU23-04)")
+    claims = verbs.add_parser("claims", help="the claims registry: status, where each claim is used, discrepancies")
+    claims.add_argument("claim", nargs="?", help="one claim ID to show in full with everything citing it (e.g. SU23-04)")
     claims.add_argument("--article", help="only this article (CH25, SU23, ZE23, YA24, DE22)")
+    claims.add_argument("--status", choices=("encoded", "not-represented"), help="only claims with this status")
+    claims.add_argument("--element", help="only claims bearing on this model element (e.g. sanctions, corridor, institution)")
     claims.add_argument("--contested", action="store_true", help="only contested claims")
-    claims.add_argument("--cited", action="store_true", help="only claims the scenario cites")
-    claims.add_argument("--scenario", default="baseline", help="scenario whose citations are shown (default baseline)")
+    claims.add_argument("--scenario", help="count and show uses in this scenario only (default: the whole library)")
+    claims.add_argument("--cited", action="store_true", help="only claims cited (by --scenario, or anywhere)")
+    claims.add_argument("--discrepancies", action="store_true", help="list where the articles disagree and the model's choice")
     claims.set_defaults(handler=_claims)
 
     outcomes = verbs.add_parser("outcomes", help="list recorded outcomes with units and definitions")
@@ -123,9 +139,10 @@ def _run(args: argparse.Namespace) -> int:
     from model.params import BLOCS
     from scenarios import resolve
 
-    resolved = resolve(args.scenario)
+    resolved = resolve(args.scenario, {"claims_off": args.claims_off} if args.claims_off else None)
     scenario = resolved.scenario
-    out = args.out or PROJECT_ROOT / "results" / scenario.name
+    suffix = "-without-" + "-".join(args.claims_off) if args.claims_off else ""
+    out = args.out or PROJECT_ROOT / "results" / f"{scenario.name}{suffix}"
     if args.overwrite and out.exists():
         shutil.rmtree(out)
     folder = ResultsFolder(out)
@@ -284,6 +301,91 @@ def _figure_ablation(ranking, unit: str, registry, scenario: str, out: Path, run
     return path
 
 
+FINDINGS_MARKERS = ("<!-- findings:start -->", "<!-- findings:end -->")
+
+
+def _findings(args: argparse.Namespace) -> int:
+    from analysis.compare import compare_runs
+    from model.batch import run_metrics, run_seeds
+    from scenarios import list_scenarios, resolve
+
+    library = [r for r in (resolve(name) for name in list_scenarios()) if r.hypothesis is not None]
+    seeds = run_seeds(args.seed, args.replicates)
+    references = {str(r.hypothesis.against_path): resolve(r.hypothesis.against_path) for r in library}
+    metrics = {}
+    for r in library:
+        for label, metric in ((c.metric.label, c.metric) for c in r.hypothesis.checks):
+            metrics.setdefault(label, metric)
+    chosen = list(metrics.values())
+    scenarios = {**{path: ref.scenario for path, ref in references.items()}, **{r.scenario.name: r.scenario for r in library}}
+    progress = _progress(len(scenarios) * len(seeds), 0)
+    values = run_metrics(scenarios, seeds, chosen, args.workers, on_done=lambda: progress.update(1))
+    progress.close()
+    column = {label: j for j, label in enumerate(metrics)}
+    rows = []
+    for r in library:
+        a, b = values[str(r.hypothesis.against_path)], values[r.scenario.name]
+        for check in r.hypothesis.checks:
+            j = column[check.metric.label]
+            stat = compare_runs([check.metric.label], a[:, [j]], b[:, [j]], args.seed)[0]
+            rows.append((r, check, stat, references[str(r.hypothesis.against_path)].scenario.name))
+    table = _findings_table(rows, args.replicates, args.seed)
+    print(table)
+    if args.write:
+        _replace_between_markers(args.write, table)
+        print(f"updated: {_shown(args.write)}")
+    return 0
+
+
+def _findings_table(rows, runs: int, seed: int) -> str:
+    lines = [
+        f"{runs} paired runs per scenario (root seed {seed}); change = scenario − reference on the same seeds: "
+        "mean with its 95 % bootstrap interval, and the 10–90 % range of the run-level changes.",
+        "",
+        "**Headline of each scenario**",
+        "",
+        "| scenario | question | claims | article expects | model shows (reference → scenario, median) | mean change [95 % CI] | 10–90 % | agrees |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for resolved, check, stat, against in rows:
+        if check is not resolved.hypothesis.headline:
+            continue
+        lines.append(
+            f"| `{resolved.scenario.name}` | {resolved.data.get('question', '')} | {', '.join(resolved.hypothesis.claims)} "
+            f"| `{check.metric.label}` {check.article} vs {against} | {stat.direction(check.tolerance)}: "
+            f"{stat.median_a:.3g} → {stat.median_b:.3g} | {stat.mean_diff:+.3g} [{stat.ci_low:+.3g}, {stat.ci_high:+.3g}] "
+            f"| {stat.p10_diff:+.3g} … {stat.p90_diff:+.3g} | {_agreement(check, stat)} |")
+    lines += ["", "**Every check**", "",
+              "| scenario | against | check | tolerance | article expects | model shows | medians | mean change [95 % CI] | agrees |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for resolved, check, stat, against in rows:
+        lines.append(
+            f"| `{resolved.scenario.name}` | {against} | `{check.metric.label}` | {check.tolerance:g} | {check.article} "
+            f"| {stat.direction(check.tolerance)} | {stat.median_a:.3g} → {stat.median_b:.3g} "
+            f"| {stat.mean_diff:+.3g} [{stat.ci_low:+.3g}, {stat.ci_high:+.3g}] | {_agreement(check, stat)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _agreement(check, stat) -> str:
+    shown = stat.direction(check.tolerance)
+    if shown == check.article:
+        return "yes"
+    return "**no** (see below)" if shown == check.model else "**no** (not yet explained)"
+
+
+def _replace_between_markers(path: Path, block: str) -> None:
+    from scenarios import ScenarioError
+
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = FINDINGS_MARKERS
+    if start not in text or end not in text:
+        raise ScenarioError(str(path), None, "<file>", "findings markers not found", path.name,
+                            f"a file with the lines {start} and {end}")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{start}\n{block}{end}{tail}", encoding="utf-8")
+
+
 def _resolve(name: str, overrides: dict | None):
     from scenarios import resolve
 
@@ -379,28 +481,43 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _claims(args: argparse.Namespace) -> int:
-    from scenarios import ScenarioError, citations, load_registry, resolve
+    from scenarios import ScenarioError, load_registry
+    from scenarios.coverage import claim_uses
 
     registry = load_registry()
-    cited = citations(resolve(args.scenario).data)
+    if args.discrepancies:
+        return _show_discrepancies(registry)
+    uses = claim_uses([args.scenario] if args.scenario else None, registry)
     if args.claim:
         claim = registry.claims.get(args.claim)
         if claim is None:
-            raise ScenarioError(f"unknown claim {args.claim!r}; IDs look like SU23-04 (see 'run.py claims')")
-        _show_claim(claim, registry.articles[claim.article], cited.get(claim.id, []), args.scenario)
+            raise ScenarioError("<command line>", None, "claim", "unknown claim ID", args.claim,
+                                "an ID such as SU23-04 (see 'run.py claims')")
+        _show_claim(claim, registry, uses.get(claim.id, []))
         return 0
-    for claim in registry.claims.values():
-        if (args.article and claim.article != args.article) or (args.contested and not claim.contested):
-            continue
-        uses = cited.get(claim.id, [])
-        if args.cited and not uses:
-            continue
+    shown = [c for c in registry.claims.values() if _claim_selected(c, args, uses)]
+    for claim in shown:
         flag = "⚠" if claim.contested else " "
-        print(f"{claim.id} {flag} {claim.kind:<10} {len(uses):>3} cites  {textwrap.shorten(claim.text, 90)}")
+        count = len([u for u in uses.get(claim.id, []) if u.kind != "hypothesis"])
+        print(f"{claim.id} {flag} {claim.kind:<10} {claim.status:<15} {count:>3} uses  {textwrap.shorten(claim.text, 80)}")
+    encoded = sum(c.status == "encoded" for c in shown)
+    print(f"{len(shown)} claims shown: {encoded} encoded, {len(shown) - encoded} not represented "
+          f"({'uses in ' + args.scenario if args.scenario else 'uses across the scenario library and the model'})")
     return 0
 
 
-def _show_claim(claim: object, article: object, uses: list[str], scenario: str) -> None:
+def _claim_selected(claim, args: argparse.Namespace, uses: dict) -> bool:
+    return not (
+        (args.article and claim.article != args.article)
+        or (args.status and claim.status != args.status)
+        or (args.element and args.element not in claim.elements)
+        or (args.contested and not claim.contested)
+        or (args.cited and not uses.get(claim.id))
+    )
+
+
+def _show_claim(claim, registry, uses: list) -> None:
+    article = registry.articles[claim.article]
     print(f"{claim.id} — {article.authors} ({article.year}), \"{article.title}\", section {claim.section}")
     print(f"kind: {claim.kind}; contested: {'yes' if claim.contested else 'no'}; elements: {', '.join(claim.elements)}")
     if claim.figures:
@@ -408,9 +525,22 @@ def _show_claim(claim: object, article: object, uses: list[str], scenario: str) 
     print(textwrap.fill(claim.text, 100))
     if claim.note:
         print(textwrap.fill(f"note: {claim.note}", 100))
-    print(f"cited in {scenario} by {len(uses)} value(s):" if uses else f"not cited in {scenario}")
-    for path in uses:
-        print(f"  {path}")
+    if claim.status == "not-represented":
+        print(textwrap.fill(f"status: not represented — {claim.reason}", 100))
+    else:
+        print(f"status: encoded; {len(uses)} use(s):")
+    for use in uses:
+        print(f"  [{use.kind}] {use}")
+    for item in registry.discrepancies:
+        if claim.id in item.claims:
+            print(textwrap.fill(f"discrepancy {item.id} ({item.topic}): {item.choice}", 100, subsequent_indent="  "))
+
+
+def _show_discrepancies(registry) -> int:
+    for item in registry.discrepancies:
+        print(f"{item.id} [{item.relation}] {item.topic} — {', '.join(item.claims)}")
+        print(textwrap.fill(item.choice, 100, initial_indent="    ", subsequent_indent="    "))
+    return 0
 
 
 def _outcomes(args: argparse.Namespace) -> int:

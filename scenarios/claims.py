@@ -20,13 +20,15 @@ DEFAULT_DIR = Path(__file__).resolve().parent / "claims"
 """Where the project's claims registry lives."""
 
 CLAIM_KINDS: tuple[str, ...] = ("fact", "causal", "prediction", "normative")
+STATUSES: tuple[str, ...] = ("encoded", "not-represented")
+"""Whether the model carries a claim (a scenario value, event or mechanism cites it) or leaves it out, saying why."""
 ARTICLE_ID = re.compile(r"^[A-Z]{2}\d{2}$")
 CLAIM_ID = re.compile(r"^[A-Z]{2}\d{2}-\d{2,3}$")
 
 _ARTICLE_REQUIRED = ("id", "authors", "year", "title", "title_original", "perspective")
 _ARTICLE_OPTIONAL = ("venue",)
-_CLAIM_REQUIRED = ("id", "section", "kind", "contested", "elements", "actors", "text")
-_CLAIM_OPTIONAL = ("figures", "note")
+_CLAIM_REQUIRED = ("id", "section", "kind", "contested", "elements", "actors", "status", "text")
+_CLAIM_OPTIONAL = ("figures", "note", "reason")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Claim:
         figures: Figures quoted with the claim ("" if none).
         note: Editorial note ("" if none).
         text: The paraphrase.
+        status: ``encoded`` or ``not-represented``.
+        reason: Why a claim is not represented ("" when encoded).
     """
 
     id: str
@@ -69,15 +73,41 @@ class Claim:
     figures: str
     note: str
     text: str
+    status: str = "encoded"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """A point on which the articles (or an article and its source) disagree, and the model's choice.
+
+    Attributes:
+        id: ``X-nn`` (between articles) or ``D-nn`` (a figure stated differently from its source).
+        topic: What the disagreement is about.
+        claims: The claims involved.
+        relation: ``agree``, ``disagree``, ``partial``, ``complement`` or ``figure``.
+        choice: What the model does, and why.
+    """
+
+    id: str
+    topic: str
+    claims: tuple[str, ...]
+    relation: str
+    choice: str
+
+
+RELATIONS: tuple[str, ...] = ("agree", "disagree", "partial", "complement", "figure")
+DISCREPANCIES_FILE = "discrepancies.yaml"
 
 
 @dataclass(frozen=True)
 class Registry:
-    """All claims and articles of one registry directory."""
+    """All claims and articles of one registry directory, and the recorded discrepancies."""
 
     claims: dict[str, Claim] = field(default_factory=dict)
     articles: dict[str, Article] = field(default_factory=dict)
     directory: Path | None = None
+    discrepancies: tuple[Discrepancy, ...] = ()
 
     def get(self, claim_id: str, default: Claim | None = None) -> Claim | None:
         """The claim with this ID, or ``default`` if there is none."""
@@ -112,7 +142,7 @@ def load_registry(directory: Path | str | None = None) -> Registry:
 
 @functools.lru_cache(maxsize=16)
 def _load_cached(directory: Path) -> Registry:
-    files = sorted(directory.glob("*.yaml"))
+    files = sorted(p for p in directory.glob("*.yaml") if ARTICLE_ID.match(p.stem))
     if not files:
         raise ScenarioError(display_name(directory), None, "<registry>", "no claims files", str(directory),
                             "one or more <ARTICLE>.yaml files")
@@ -129,7 +159,32 @@ def _load_cached(directory: Path) -> Registry:
                                    f"a new ID (already defined in {where[claim.id]})")
             claims[claim.id] = claim
             where[claim.id] = source.name
-    return Registry(claims, articles, directory)
+    return Registry(claims, articles, directory, _read_discrepancies(directory / DISCREPANCIES_FILE, claims))
+
+
+def _read_discrepancies(path: Path, claims: dict[str, Claim]) -> tuple[Discrepancy, ...]:
+    if not path.is_file():
+        return ()
+    source = read_yaml(path, display_name(path))
+    data = source.data
+    if not isinstance(data, dict) or not isinstance(data.get("discrepancies"), list):
+        raise source.error((), "not a discrepancies file", data, "a mapping with a 'discrepancies' list")
+    found = []
+    keys = ("id", "topic", "claims", "relation", "choice")
+    for i, item in enumerate(data["discrepancies"]):
+        path_i = ("discrepancies", i)
+        if not isinstance(item, dict):
+            raise source.error(path_i, "not a mapping", item, "keys: " + ", ".join(keys))
+        _check_keys(source, path_i, item, keys, ())
+        if item["relation"] not in RELATIONS:
+            raise source.error((*path_i, "relation"), "unknown relation", item["relation"], "one of: " + ", ".join(RELATIONS))
+        for j, claim in enumerate(item["claims"] if isinstance(item["claims"], list) else [item["claims"]]):
+            if claim not in claims:
+                raise source.error((*path_i, "claims", j), "unknown claim ID", claim, "an ID from the claims registry")
+        for key in ("id", "topic", "choice"):
+            _check_text(source, (*path_i, key), item[key])
+        found.append(Discrepancy(item["id"], item["topic"], tuple(item["claims"]), item["relation"], item["choice"].strip()))
+    return tuple(found)
 
 
 def _read_file(source: Source, stem: str) -> tuple[Article, list[tuple[int, Claim]]]:
@@ -177,10 +232,25 @@ def _read_claim(source: Source, index: int, data: Any, article: str) -> Claim:
         value = data[key]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise source.error((*path, key), "not a list of text", value, "a list of strings")
-    for key in ("section", "text", "figures", "note"):
+    for key in ("section", "text", "figures", "note", "reason"):
         _check_text(source, (*path, key), data.get(key, ""))
+    _check_status(source, path, data)
     return Claim(claim_id, article, data["section"], data["kind"], data["contested"], tuple(data["elements"]),
-                 tuple(data["actors"]), data.get("figures", ""), data.get("note", ""), data["text"])
+                 tuple(data["actors"]), data.get("figures", ""), data.get("note", ""), data["text"],
+                 data["status"], data.get("reason", ""))
+
+
+def _check_status(source: Source, path: tuple[Any, ...], data: dict[str, Any]) -> None:
+    status = data["status"]
+    if status not in STATUSES:
+        raise source.error((*path, "status"), "unknown status", status, "one of: " + ", ".join(STATUSES))
+    reason = data.get("reason", "").strip()
+    if status == "not-represented" and not reason:
+        raise source.error((*path, "reason"), "a claim left out of the model needs a reason", MISSING,
+                           "one line saying why the model does not represent it")
+    if status == "encoded" and reason:
+        raise source.error((*path, "reason"), "an encoded claim takes no reason", reason,
+                           "no reason (or status: not-represented)")
 
 
 def _check_keys(source: Source, path: tuple[Any, ...], data: dict[str, Any],

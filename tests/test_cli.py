@@ -69,12 +69,61 @@ def test_run_refuses_a_folder_of_another_design(tmp_path):
 def test_claims_lists_the_registry_and_shows_where_a_claim_is_cited():
     listing = run_cli("claims", "--article", "SU23")
     assert listing.returncode == 0 and listing.stdout.count("SU23-") == 63
+    assert "encoded" in listing.stdout and "not-represented" in listing.stdout
     one = run_cli("claims", "SU23-04")
     assert one.returncode == 0
     assert "Sun Qi (2023)" in one.stdout and "states.KAZ.dependence_aversion" in one.stdout
 
 
 def test_help_is_available_for_every_verb():
-    for verb in ("run", "validate", "claims", "outcomes"):
+    for verb in ("run", "compare", "ablate", "findings", "validate", "claims", "outcomes"):
         done = run_cli(verb, "--help")
         assert done.returncode == 0 and "usage:" in done.stdout
+
+
+def test_claims_filter_by_status_and_element_and_show_discrepancies():
+    left_out = run_cli("claims", "--status", "not-represented", "--article", "DE22")
+    assert left_out.returncode == 0
+    rows = [line for line in left_out.stdout.splitlines() if line.startswith("DE22-")]
+    assert rows and all("not-represented" in line for line in rows)
+    one = run_cli("claims", rows[0].split()[0])
+    assert "status: not represented —" in one.stdout
+    sanctions = run_cli("claims", "--element", "sanctions")
+    assert "CH25-41" in sanctions.stdout and "DE22-02" not in sanctions.stdout
+    gaps = run_cli("claims", "--discrepancies")
+    assert gaps.returncode == 0 and "X-03" in gaps.stdout and "CH25-41" in gaps.stdout
+
+
+def test_compare_writes_a_paired_table_values_and_figure(tmp_path):
+    out = tmp_path / "cmp"
+    done = run_cli("compare", "baseline", "middle_corridor_buildout", "--replicates", "4", "--workers", "2", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    table = (out / "comparison.md").read_text()
+    row = next(line for line in table.splitlines() if "corridor=middle_corridor" in line)
+    assert "| +0." in row, "the build-out raises the Middle Corridor's share (mean change positive)"
+    runs = pd.read_csv(out / "runs.csv")
+    assert len(runs) == 4 * len(pd.read_csv(out / "comparison.csv")) and runs["seed"].nunique() == 4
+    assert (out / "comparison.png").stat().st_size > 20_000
+
+
+def test_compare_rejects_a_bad_metric_in_one_line():
+    done = run_cli("compare", "baseline", "sanctions_easing", "--metric", "corridor_share[corridor=silk_road]")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "unknown corridor" in done.stderr and "middle_corridor" in done.stderr
+
+
+def test_ablate_ranks_the_claims_that_carry_an_outcome(tmp_path):
+    out = tmp_path / "abl"
+    done = run_cli("ablate", "baseline", "--claims", "CH25-41", "SU23-22", "--metric", "circumvention[reduce=sum]",
+                   "--replicates", "3", "--workers", "2", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    ranking = pd.read_csv(out / "ablation.csv")
+    assert list(ranking["switched_off"]) == ["SU23-22", "CH25-41"], "no sanctions (SU23-22 off) moves circumvention most"
+    assert ranking.loc[0, "mean_diff"] < 0 < ranking.loc[1, "mean_diff"], "no sanctions: no re-exports; no bank floor: more"
+    assert (out / "ablation.png").stat().st_size > 10_000 and "| 1 | SU23-22 |" in (out / "ablation.md").read_text()
+
+
+def test_ablate_refuses_a_claim_that_cannot_be_switched_off():
+    done = run_cli("ablate", "baseline", "--claims", "SU23-59", "--replicates", "2")
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    assert "cannot be switched off" in done.stderr or "not cited" in done.stderr

@@ -553,6 +553,7 @@ def test_error_is_picklable() -> None:
 ARTICLE = {"id": "TE24", "authors": "A. Author", "year": 2024, "title": "T", "title_original": "T",
            "perspective": "P"}
 CLAIM = {"id": "TE24-01", "section": "1", "kind": "fact", "contested": False, "elements": ["x"], "actors": ["KAZ"],
+         "status": "encoded",
          "text": "A claim."}
 
 
