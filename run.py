@@ -22,6 +22,8 @@ import textwrap
 from pathlib import Path
 
 DEFAULT_REPLICATES = 50
+DEFAULT_SAMPLES = 16
+DESIGNS = ("replicates", "sweep", "lhs", "sobol", "morris")
 DEFAULT_COMPARE_REPLICATES = 30
 DEFAULT_ABLATION_REPLICATES = 12
 DEFAULT_ROOT_SEED = 20210101
@@ -43,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, ResultsMismatchError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except (FileNotFoundError, ValueError) as error:  # e.g. a results folder without runs
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into a pager or head that closed early
         sys.stderr.close()
         return 0
@@ -57,7 +62,13 @@ def _parser() -> argparse.ArgumentParser:
 
     run = verbs.add_parser("run", help="run a batch of a scenario and save results and figures")
     run.add_argument("scenario", help="library name (e.g. baseline) or path to a scenario YAML file")
-    run.add_argument("--replicates", type=_positive, default=DEFAULT_REPLICATES, help="number of runs (default 50)")
+    run.add_argument("--replicates", type=_positive, default=DEFAULT_REPLICATES,
+                     help="runs per design point, on the same seeds at every point (default 50)")
+    run.add_argument("--design", choices=DESIGNS, default="replicates",
+                     help="replicates only; sweep over the scenario's levers; lhs, sobol or morris over its uncertainties")
+    run.add_argument("--samples", type=_positive, default=DEFAULT_SAMPLES,
+                     help="sweep: levels per lever; lhs: points; sobol: base sample N (power of 2); morris: trajectories")
+    run.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster at ADDRESS, or 'local' for a local one")
     run.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed of the batch, split per run")
     run.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
     run.add_argument("--out", type=Path, help="results folder (default: results/<scenario>)")
@@ -66,6 +77,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--claims-off", nargs="+", default=[], metavar="ID",
                      help="switch these claims off (values take their neutral, events citing them are dropped)")
     run.set_defaults(handler=_run)
+
+    plot = verbs.add_parser("plot", help="draw the figures of a results folder (and sensitivity indices of a design)")
+    plot.add_argument("results", type=Path, help="a results folder written by 'run'")
+    plot.add_argument("--indicator", default="russia_security_share",
+                      help="summary indicator of the sensitivity figure (sobol and morris designs)")
+    plot.set_defaults(handler=_plot)
+
+    report = verbs.add_parser("report", help="write a self-contained HTML report of a results folder")
+    report.add_argument("results", type=Path, help="a results folder written by 'run'")
+    report.add_argument("--out", type=Path, help="HTML file to write (default: RESULTS/report.html)")
+    report.set_defaults(handler=_report)
 
     compare = verbs.add_parser("compare", help="paired comparison of two scenarios: table and figure")
     compare.add_argument("a", help="reference scenario (library name or path)")
@@ -132,49 +154,125 @@ def _run(args: argparse.Namespace) -> int:
     import shutil
 
     from analysis.report import save_key_figures
-    from analysis.results import ResultsFolder, git_commit, package_version
-    from model.batch import coordinates, run_batch, run_seeds
-    from model.calendar import quarter_range
-    from model.outcomes import summarise
-    from model.params import BLOCS
+    from analysis.results import ResultsFolder
+    from model.batch import run_seeds
     from scenarios import resolve
+    from scenarios.designs import make_design
 
     resolved = resolve(args.scenario, {"claims_off": args.claims_off} if args.claims_off else None)
     scenario = resolved.scenario
-    suffix = "-without-" + "-".join(args.claims_off) if args.claims_off else ""
-    out = args.out or PROJECT_ROOT / "results" / f"{scenario.name}{suffix}"
+    design = make_design(args.design, resolved, samples=args.samples, replicates=args.replicates, seed=args.seed)
+    out = args.out or PROJECT_ROOT / "results" / _default_folder(scenario.name, args)
     if args.overwrite and out.exists():
         shutil.rmtree(out)
     folder = ResultsFolder(out)
     seeds = run_seeds(args.seed, args.replicates)
-    folder.start({
-        "package_version": package_version(), "git_commit": git_commit(PROJECT_ROOT),
-        "scenario": scenario.name, "scenario_source": str(resolved.source), "scenario_hash": resolved.digest,
-        "design": {"kind": "replicates", "replicates": args.replicates}, "root_seed": args.seed,
-        "seeds": seeds, "resolved_scenario": resolved.data,
-    })
-    todo = [(i, s) for i, s in enumerate(seeds) if i not in folder.finished()]
-    quarters, coords = quarter_range(scenario.start, scenario.end), coordinates(scenario)
-    progress = _progress(len(seeds), len(seeds) - len(todo))
-
-    def save(result: object) -> None:
-        folder.write_run(result.index, result.seed, result.outcomes, quarters, coords,
-                         summarise(result.outcomes, scenario.power_codes, BLOCS))
-        progress.update(1)
-
+    folder.start(_manifest(resolved, design, args.seed, seeds))
+    finished = folder.finished()
+    todo = [(k, seeds[design.replicate_of(k)], design.values(design.point_of(k)))
+            for k in range(design.runs) if k not in finished]
     try:
-        run_batch(scenario, todo, save, workers=min(args.workers, max(len(todo), 1)))
+        _execute(resolved.scenario, design, todo, folder, args)
     except KeyboardInterrupt:
-        progress.close()
-        print(f"interrupted: {len(folder.finished())} of {len(seeds)} runs kept in {out}; "
+        print(f"interrupted: {len(folder.finished())} of {design.runs} runs kept in {_shown(out)}; "
               "run the same command to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
-    progress.close()
-    print(f"results: {_shown(out)} ({len(seeds)} runs of '{scenario.name}')")
+    print(f"results: {_shown(out)} ({design.runs} runs of '{scenario.name}', design {design.kind})")
     if not args.no_figures:
         for path in save_key_figures(folder):
             print(f"figure: {_shown(path)}")
     return 0
+
+
+def _default_folder(name: str, args: argparse.Namespace) -> str:
+    suffix = f"-{args.design}" if args.design != "replicates" else ""
+    return name + suffix + ("-without-" + "-".join(args.claims_off) if args.claims_off else "")
+
+
+def _manifest(resolved, design, root_seed: int, seeds: list[int]) -> dict:
+    from analysis.results import git_commit, package_version
+
+    return {
+        "package_version": package_version(), "git_commit": git_commit(PROJECT_ROOT),
+        "scenario": resolved.scenario.name, "scenario_source": str(resolved.source), "scenario_hash": resolved.digest,
+        "design": design.describe(), "runs": design.runs, "root_seed": root_seed, "seeds": seeds,
+        "resolved_scenario": resolved.data,
+    }
+
+
+def _execute(scenario, design, todo: list, folder, args: argparse.Namespace) -> None:
+    """Run the missing runs on the chosen executor, writing each as it finishes."""
+    from model.batch import coordinates
+    from model.calendar import quarter_range
+    from model.executors import make_executor
+    from model.outcomes import summarise
+    from model.params import BLOCS
+
+    quarters, coords = quarter_range(scenario.start, scenario.end), coordinates(scenario)
+    progress = _progress(design.runs, design.runs - len(todo))
+
+    def save(result) -> None:
+        point = design.point_of(result.index)
+        summary = {"point": point, **summarise(result.outcomes, scenario.power_codes, BLOCS)}
+        folder.write_run(result.index, result.seed, result.outcomes, quarters, coords, summary)
+        progress.update(1)
+
+    try:
+        executor = make_executor(min(args.workers, max(len(todo), 1)), args.dask)
+        executor.run(scenario, iter(todo), save)
+    finally:
+        progress.close()
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from analysis.report import save_figures
+
+    for path in save_figures(_results(args.results)) + _sensitivity_figures(args.results, args.indicator):
+        print(f"figure: {_shown(path)}")
+    return 0
+
+
+def _sensitivity_figures(results: Path, indicator: str) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.plots import sensitivity_indices
+    from analysis.results import ResultsFolder
+    from analysis.sensitivity import indices
+    from analysis.style import STYLE, stamp
+
+    folder = ResultsFolder(results)
+    manifest = folder.manifest()
+    if manifest["design"]["kind"] not in ("sobol", "morris"):
+        return []
+    table = indices(manifest, folder.load_summary(), indicator, seed=manifest["root_seed"])
+    path = folder.path / "figures" / f"sensitivity_{indicator}.png"
+    with matplotlib.rc_context(STYLE):
+        ax = sensitivity_indices(table, title=f"{manifest['design']['kind'].capitalize()} indices of {indicator}")
+        stamp(ax.figure, manifest["scenario"], folder.path.name, manifest["package_version"])
+        ax.figure.savefig(path, bbox_inches="tight")
+        plt.close(ax.figure)
+    table.to_csv(path.with_suffix(".csv"), index=False)
+    return [path]
+
+
+def _report(args: argparse.Namespace) -> int:
+    from analysis.report import write_report
+
+    path = write_report(_results(args.results), args.out)
+    print(f"report: {_shown(path)} (open it in a browser; it needs no server)")
+    return 0
+
+
+def _results(path: Path) -> Path:
+    from scenarios import ScenarioError
+
+    if not (path / "manifest.json").is_file():
+        raise ScenarioError(str(path), None, "<results>", "not a results folder", str(path),
+                            "a folder written by 'run.py run' (with manifest.json)")
+    return path
 
 
 def _compare(args: argparse.Namespace) -> int:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from analysis.compare import AblationEffect, PairedStats
 from analysis.style import OKABE_ITO
@@ -158,3 +160,257 @@ def ablation_ranking(effects: Sequence[AblationEffect], unit: str, contested: Se
     ax.set_xlabel(f"change when switched off [{unit}] (hatched: contested)")
     ax.set_title(title)
     return ax
+
+
+# ------------------------------------------------------------------ alignment triangle
+
+TRIANGLE_BLOCS: tuple[str, str, str] = ("russia", "china", "west")
+"""Blocs at the triangle's corners: bottom left, bottom right, top."""
+
+CORNER_LABELS: tuple[str, str, str] = ("Russia", "China", "West")
+_HEIGHT = float(np.sqrt(3.0) / 2.0)
+_GRID = (0.2, 0.4, 0.6, 0.8)
+
+
+def ternary_xy(shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cartesian position in the unit triangle of (Russia, China, West) shares.
+
+    Rows are renormalised to sum to 1 first, so any remainder (the 'other'
+    bloc) is left out. Russia sits at (0, 0), China at (1, 0) and the West at
+    (0.5, √3/2).
+
+    Args:
+        shares: Array of shape ``(n, 3)``: Russia, China and West shares (any non-negative scale).
+
+    Returns:
+        x and y coordinates (triangle side = 1), each of shape ``(n,)``.
+    """
+    shares = np.asarray(shares, dtype=float).reshape(-1, 3)
+    total = shares.sum(axis=1, keepdims=True)
+    unit = np.divide(shares, total, out=np.full_like(shares, 1.0 / 3.0), where=total > 0)
+    return unit[:, 1] + unit[:, 2] / 2.0, unit[:, 2] * _HEIGHT
+
+
+def bloc_shares(frame: pd.DataFrame, state: str) -> pd.DataFrame:
+    """One state's bloc shares as columns, one row per domain, run and step.
+
+    Args:
+        frame: Long table rows (other outcomes are dropped) with columns run, step, state, domain, bloc, value.
+        state: State code, e.g. ``"KAZ"``.
+
+    Returns:
+        Frame indexed by (domain, run, step) with columns russia, china, west, other (shares, 0–1).
+    """
+    rows = frame[frame["state"] == state]
+    if "outcome" in rows:
+        rows = rows[rows["outcome"] == "bloc_share"]
+    if rows.empty:
+        raise ValueError(f"no bloc_share rows for state {state!r}")
+    wide = rows.groupby(["domain", "run", "step", "bloc"], observed=True)["value"].first().unstack("bloc")
+    wide.columns = [str(c) for c in wide.columns]
+    return wide.reindex(columns=[*TRIANGLE_BLOCS, "other"], fill_value=0.0)
+
+
+def alignment_triangle(frame: pd.DataFrame, state: str, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Ternary plot (Russia / China / West) of one state's alignment, one colour per domain.
+
+    Shares are renormalised so Russia + China + West = 1; the 'other' bloc's
+    median last-quarter share (mean over domains) is given in the title. Each
+    domain gets its median trajectory over runs (hollow marker: first quarter,
+    filled marker: last quarter) and every run's last quarter as a faint dot.
+
+    Args:
+        frame: Long table rows of outcome ``bloc_share`` (columns run, step, state, domain, bloc, value).
+        state: State code, e.g. ``"KAZ"``.
+        ax: Axes to draw on; a new figure when None.
+        title: Axes title; the state code and its 'other' share when None.
+
+    Returns:
+        The Axes drawn on. Data artists carry gids ``median:<domain>``,
+        ``start:<domain>``, ``end:<domain>`` and ``runs:<domain>``.
+    """
+    ax = ax or plt.subplots(figsize=(4.2, 4.0))[1]
+    wide = bloc_shares(frame, state)
+    _triangle_frame(ax)
+    last = wide.xs(wide.index.get_level_values("step").max(), level="step")
+    domains = _ordered(frame["domain"], set(wide.index.get_level_values("domain")))
+    for colour, domain in zip(_colours(len(domains)), domains, strict=True):
+        _domain_trajectory(ax, wide.xs(domain, level="domain"), colour, domain)
+    other = last["other"].groupby(level="domain").median().mean()
+    ax.set_title(title if title is not None else f"{state} (other blocs: {other:.0%}, not shown)", fontsize=9, pad=10)
+    return ax
+
+
+def _domain_trajectory(ax: Axes, shares: pd.DataFrame, colour: str, domain: str) -> None:
+    """Median path over runs and the last quarter of each run, for one domain (shares indexed by run, step)."""
+    corners = list(TRIANGLE_BLOCS)
+    median = shares[corners].groupby(level="step").median().sort_index()
+    x, y = ternary_xy(median.to_numpy())
+    ax.plot(x, y, color=colour, linewidth=1.6, zorder=3, gid=f"median:{domain}", label=domain)
+    ax.plot(x[:1], y[:1], "o", markersize=5, markerfacecolor="white", markeredgecolor=colour, zorder=4, gid=f"start:{domain}")
+    ax.plot(x[-1:], y[-1:], "o", markersize=6, color=colour, markeredgecolor="black", markeredgewidth=0.6, zorder=5,
+            gid=f"end:{domain}")
+    final = shares.xs(shares.index.get_level_values("step").max(), level="step")
+    fx, fy = ternary_xy(final[corners].to_numpy())
+    ax.scatter(fx, fy, s=9, color=colour, alpha=0.3, linewidth=0, zorder=2, gid=f"runs:{domain}")
+
+
+def _triangle_frame(ax: Axes) -> None:
+    """Outline, 20 % gridlines with tick labels, corner labels; no axes box."""
+    corners = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, _HEIGHT], [0.0, 0.0]])
+    ax.plot(corners[:, 0], corners[:, 1], color="#333333", linewidth=0.9, zorder=1)
+    for k in _GRID:
+        ends = {  # each bloc's k-line: from one edge to another; the first end carries the tick label
+            "china": ([1 - k, k, 0], [0, k, 1 - k]),
+            "west": ([0, 1 - k, k], [1 - k, 0, k]),
+            "russia": ([k, 0, 1 - k], [k, 1 - k, 0]),
+        }
+        for bloc, (a, b) in ends.items():
+            x, y = ternary_xy(np.array([a, b]))
+            ax.plot(x, y, color="#bbbbbb", linewidth=0.5, zorder=0)
+            dx, dy, ha, va = {"china": (0, -0.025, "center", "top"), "west": (0.02, 0, "left", "center"),
+                              "russia": (-0.02, 0, "right", "center")}[bloc]
+            ax.text(x[0] + dx, y[0] + dy, f"{k:.0%}", fontsize=5.5, color="#777777", ha=ha, va=va)
+    style = {"fontsize": 8, "fontweight": "bold"}
+    ax.text(-0.04, -0.04, CORNER_LABELS[0], ha="right", va="top", **style)
+    ax.text(1.04, -0.04, CORNER_LABELS[1], ha="left", va="top", **style)
+    ax.text(0.5, _HEIGHT + 0.04, CORNER_LABELS[2], ha="center", va="bottom", **style)
+    ax.set_xlim(-0.22, 1.22)
+    ax.set_ylim(-0.12, _HEIGHT + 0.1)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def _ordered(column: pd.Series, present: set[str]) -> list[str]:
+    """Labels present, in the column's category order when it has one."""
+    order = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else sorted(present)
+    return [str(label) for label in order if label in present]
+
+
+def alignment_triangles(frame: pd.DataFrame, title: str = "Alignment by bloc (Russia + China + West = 1)") -> Figure:
+    """One small alignment triangle per state, side by side, with a shared legend.
+
+    Args:
+        frame: Long table rows of outcome ``bloc_share`` for all states.
+        title: Figure title.
+
+    Returns:
+        The figure (one Axes per state).
+    """
+    rows = frame[frame["outcome"] == "bloc_share"] if "outcome" in frame else frame
+    states = _ordered(rows["state"], set(rows["state"].dropna().astype(str)))
+    columns = min(len(states), 5)
+    lines = -(-len(states) // columns)
+    figure, axes = plt.subplots(lines, columns, figsize=(3.1 * columns, 2.8 * lines + 0.5), squeeze=False)
+    for ax, state in zip(axes.flat, states, strict=False):
+        alignment_triangle(rows, state, ax=ax)
+    for ax in axes.flat[len(states):]:
+        ax.set_axis_off()
+    figure.legend(handles=_triangle_legend(rows, axes.flat[0]), loc="lower center", ncol=6, frameon=False, fontsize=8,
+                  bbox_to_anchor=(0.5, 0.02))
+    figure.suptitle(title, fontsize=10)
+    figure.tight_layout(rect=(0, 0.08, 1, 1))
+    return figure
+
+
+def _triangle_legend(rows: pd.DataFrame, ax: Axes) -> list:
+    """Legend handles: one per domain, then the marker meanings."""
+    from matplotlib.lines import Line2D
+
+    handles = [line for line in ax.lines if str(line.get_gid()).startswith("median:")]
+    first, last = rows["quarter"].astype(str).min(), rows["quarter"].astype(str).max()
+    grey = "#555555"
+    return [
+        *handles,
+        Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=grey, label=f"median {first}"),
+        Line2D([], [], marker="o", linestyle="", color=grey, markeredgecolor="black", label=f"median {last}"),
+        Line2D([], [], marker="o", linestyle="", color=grey, alpha=0.3, markersize=4, label=f"each run, {last}"),
+    ]
+
+
+# ------------------------------------------------------------------ sensitivity analysis
+
+def sensitivity_indices(table: pd.DataFrame, ax: Axes | None = None, title: str = "", xlabel: str | None = None) -> Axes:
+    """Horizontal bars of sensitivity indices per parameter, with confidence whiskers, largest on top.
+
+    Sobol tables (columns ``parameter, S1, S1_conf, ST, ST_conf``) give
+    first-order and total indices, sorted by ``ST``; Morris tables (columns
+    ``parameter, mu_star, sigma`` and optionally ``mu_star_conf``) give μ* and σ,
+    sorted by ``mu_star``. A ``*_conf`` column is the half-width of the
+    confidence interval.
+
+    Args:
+        table: One row per parameter.
+        ax: Axes to draw on; a new figure when None.
+        title: Axes title.
+        xlabel: Label of the x axis; a default naming the method when None.
+
+    Returns:
+        The Axes drawn on. Its bar containers are labelled ``S1 (first order)``
+        and ``ST (total)`` (or ``μ*`` and ``σ``).
+    """
+    if {"ST", "S1"} <= set(table.columns):
+        bars, key = [("ST", "ST (total)"), ("S1", "S1 (first order)")], "ST"
+        default_label = "Sobol index (share of output variance)"
+    elif {"mu_star", "sigma"} <= set(table.columns):
+        bars, key = [("mu_star", "μ* (mean |elementary effect|)"), ("sigma", "σ (spread of effects)")], "mu_star"
+        default_label = "Morris elementary effect (output units)"
+    else:
+        raise ValueError(f"expected Sobol (S1, ST) or Morris (mu_star, sigma) columns, got {list(table.columns)}")
+    ordered = table.sort_values(key, ascending=False, kind="stable").reset_index(drop=True)
+    ax = ax or plt.subplots(figsize=(7, 0.38 * len(ordered) + 1.3))[1]
+    positions = np.arange(len(ordered))[::-1].astype(float)
+    height = 0.38
+    for offset, colour, (column, label) in zip((height / 2, -height / 2), (OKABE_ITO[0], OKABE_ITO[5]), bars, strict=True):
+        conf = ordered[f"{column}_conf"].to_numpy() if f"{column}_conf" in ordered else None
+        ax.barh(positions + offset, ordered[column], height=height, color=colour, label=label, xerr=conf,
+                error_kw={"ecolor": "black", "elinewidth": 0.8, "capsize": 2})
+    ax.set_yticks(positions, ordered["parameter"].astype(str), fontsize=7)
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(xlabel if xlabel is not None else f"{default_label}; whiskers: confidence interval")
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    ax.set_title(title)
+    return ax
+
+
+# ------------------------------------------------------------------ per-run summary indicators
+
+_HORIZONTAL: dict[str, object] = (
+    {"orientation": "horizontal"} if matplotlib.__version_info__ >= (3, 10) else {"vert": False}
+)
+"""Keyword for a horizontal box plot (``vert`` is deprecated from Matplotlib 3.10)."""
+
+def summary_distributions(summary: pd.DataFrame, units: dict[str, str], title: str = "") -> Figure:
+    """One small panel per summary indicator: box (25–75 %, whiskers 10–90 %) and every run as a dot.
+
+    Args:
+        summary: One row per run, one column per indicator.
+        units: Indicator → unit, in the order to draw; indicators missing from ``summary`` are skipped.
+        title: Figure title.
+
+    Returns:
+        The figure (one Axes per indicator).
+    """
+    names = [name for name in units if name in summary]
+    columns = min(len(names), 3) or 1
+    lines = -(-len(names) // columns) or 1
+    figure, axes = plt.subplots(lines, columns, figsize=(3.6 * columns, 2.3 * lines + 0.6), squeeze=False)
+    jitter = np.random.default_rng(0)  # fixed jitter so a figure redraws identically
+    for number, (ax, name) in enumerate(zip(axes.flat, names, strict=False)):
+        values = summary[name].dropna().to_numpy(dtype=float)
+        colour = OKABE_ITO[number % len(OKABE_ITO)]
+        ax.boxplot([values], **_HORIZONTAL, whis=(LOW * 100, HIGH * 100), showfliers=False, widths=0.5,
+                   medianprops={"color": "black"}, boxprops={"color": "#555555"})
+        ax.scatter(values, 1 + jitter.uniform(-0.18, 0.18, len(values)), s=10, color=colour, alpha=0.6, linewidth=0, zorder=3)
+        ax.set_yticks([])
+        ax.grid(axis="y", visible=False)
+        ax.set_title(name, fontsize=8)
+        ax.set_xlabel(units[name], fontsize=7)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    for ax in axes.flat[len(names):]:
+        ax.set_axis_off()
+    figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    return figure

@@ -90,7 +90,9 @@ class ResultsFolder:
                         f"({existing.get(key)!r} vs {manifest.get(key)!r}); choose another --out or pass --overwrite"
                     )
             return
-        self.manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        temporary = self.manifest_path.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        os.replace(temporary, self.manifest_path)  # a kill mid-write leaves no half manifest
 
     def finished(self) -> set[int]:
         """Indices of runs already written."""

@@ -1,4 +1,4 @@
-"""Batches of runs: one root seed split per run, executed serially or in worker processes.
+"""Batches of runs: one root seed split per run, executed serially, in worker processes or on Dask.
 
 This module runs models and hands each finished run to a callback in the main
 process; it writes no files (``analysis.results`` does). Run seeds come from
@@ -10,30 +10,15 @@ and whatever the number of workers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 import numpy as np
 
 from model.calendar import quarter_range
+from model.executors import Dask, Job, Processes, RunResult, Serial, make_executor, simulate_job
 from model.metrics import Metric
 from model.model import MultivectorModel
 from model.params import BLOCS, DOMAINS, Scenario
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """The outcome arrays of one finished run.
-
-    Attributes:
-        index: Position of the run in the batch.
-        seed: The run's seed.
-        outcomes: Outcome name → array ``(steps, …)``.
-    """
-
-    index: int
-    seed: int
-    outcomes: dict[str, np.ndarray]
 
 
 def run_seeds(root_seed: int, n: int) -> list[int]:
@@ -44,8 +29,7 @@ def run_seeds(root_seed: int, n: int) -> list[int]:
 
 def simulate_run(scenario: Scenario, index: int, seed: int) -> RunResult:
     """Run one model over the whole horizon without Mesa's data collector."""
-    model = MultivectorModel(scenario, rng=seed, collect=False)
-    return RunResult(index, seed, model.run())
+    return simulate_job(scenario, (index, seed, {}))
 
 
 def coordinates(scenario: Scenario) -> dict[str, tuple[str, ...]]:
@@ -61,41 +45,27 @@ def coordinates(scenario: Scenario) -> dict[str, tuple[str, ...]]:
 
 def run_batch(
     scenario: Scenario,
-    runs: Iterable[tuple[int, int]],
+    runs: Iterable[tuple[int, int] | Job],
     on_result: Callable[[RunResult], None],
     workers: int = 1,
+    executor: Serial | Processes | Dask | None = None,
 ) -> None:
-    """Run every ``(index, seed)`` pair and pass each result to ``on_result`` as it finishes.
+    """Run every ``(index, seed)`` (or ``(index, seed, values)``) job and pass each result to ``on_result``.
 
     Results arrive in completion order; each carries its index and seed, so the
-    data do not depend on the order or on the number of workers. On
+    data do not depend on the order, the executor or the number of workers. On
     ``KeyboardInterrupt`` pending runs are cancelled and the interrupt is
     re-raised after every finished run has been handed over.
 
     Args:
-        scenario: The resolved scenario.
-        runs: ``(index, seed)`` pairs to run.
+        scenario: The resolved scenario (design values are applied per job).
+        runs: Jobs; a pair means the scenario as it is.
         on_result: Called in the calling process for each finished run.
-        workers: 1 runs serially in this process; more uses worker processes.
+        workers: Worker processes when no executor is given (1 runs serially here).
+        executor: Where to run (see ``model.executors``).
     """
-    pending = list(runs)
-    if workers <= 1:
-        for index, seed in pending:
-            on_result(simulate_run(scenario, index, seed))
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures: set[Future[RunResult]] = set()
-        try:
-            for index, seed in pending:
-                futures.add(pool.submit(simulate_run, scenario, index, seed))
-            while futures:
-                done, futures = wait(futures, return_when=FIRST_COMPLETED)
-                for future in done:
-                    on_result(future.result())
-        except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
-            raise
+    jobs = ((run[0], run[1], run[2] if len(run) > 2 else {}) for run in runs)
+    (executor or make_executor(workers)).run(scenario, jobs, on_result)
 
 
 def metric_values(scenario: Scenario, seed: int, metrics: Sequence[Metric]) -> np.ndarray:

@@ -12,7 +12,7 @@ security, economy and diplomacy (institutions).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 DOMAINS: tuple[str, ...] = ("security", "economy", "diplomacy")
@@ -306,3 +306,21 @@ COLLECTIONS: dict[str, type] = {
     "corridors": CorridorParams,
 }
 """Top-level keyed collections of a scenario and their item classes."""
+
+
+def with_values(scenario: Scenario, values: Mapping[tuple[str, ...], Any]) -> Scenario:
+    """A copy of the scenario with values replaced at key paths such as ``("states", "KAZ", "dependence_aversion")``.
+
+    Used by experimental designs, which vary already-validated quantities inside
+    their declared ranges; it does no validation of its own.
+    """
+    for path, value in values.items():
+        scenario = _replace_at(scenario, tuple(path), value)
+    return scenario
+
+
+def _replace_at(obj: Any, path: tuple[str, ...], value: Any) -> Any:
+    head, rest = path[0], path[1:]
+    if isinstance(obj, Mapping):
+        return {**obj, head: _replace_at(obj[head], rest, value) if rest else value}
+    return replace(obj, **{head: _replace_at(getattr(obj, head), rest, value) if rest else value})

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from model.events import EVENT_TYPES
-from model.params import COLLECTIONS, DOMAINS, SECTIONS, Event, Scenario, Spec, specs_of
+from model.params import COLLECTIONS, DOMAINS, SECTIONS, Event, Scenario, Spec, specs_of, with_values
 from scenarios.claims import Registry, load_registry
 from scenarios.errors import ScenarioError, dotted
 from scenarios.hypothesis import Hypothesis, read_hypothesis
@@ -303,3 +303,40 @@ def build_scenario(data: dict[str, Any]) -> Scenario:
     )
     return Scenario(name=data["name"], start=data["horizon"]["start"], end=data["horizon"]["end"],
                     **collections, **sections, timeline=timeline, description=data.get("description", ""))
+
+
+def with_overrides(resolved: Resolved, overrides: Mapping[str, Any], registry: Registry | None = None) -> Scenario:
+    """The resolved scenario with plain-value overrides, validated field by field (fast path).
+
+    Equivalent to resolving again with ``overrides`` for values of existing
+    world fields, without re-reading the YAML: used by :func:`model.api.simulate`,
+    which sensitivity tools call thousands of times.
+
+    Raises:
+        ScenarioError: On an unknown key path or a value outside the field's bounds.
+    """
+    checker = Checker(lambda path: (OVERRIDE, None), registry or load_registry())
+    checker.codes = {key: tuple(resolved.data[key]) for key in COLLECTIONS}
+    values = {}
+    for raw_key, value in overrides.items():
+        parts: KeyPath = tuple(str(raw_key).replace("__", ".").split("."))
+        spec = _override_spec(resolved.data, parts, value)
+        checker.value(parts, spec, plain(value))
+        values[parts] = typed(spec, plain(value))
+    return with_values(resolved.scenario, values)
+
+
+def _override_spec(data: Mapping[str, Any], parts: KeyPath, value: Any) -> Spec:
+    top = parts[0]
+    if top in COLLECTIONS and len(parts) == 3 and parts[1] in data.get(top, {}):
+        cls = COLLECTIONS[top]
+    elif top in SECTIONS and len(parts) == 2:
+        cls = SECTIONS[top]
+    else:
+        raise ScenarioError(OVERRIDE, None, dotted(parts), "not an overridable key", value,
+                            "a dotted path to a world quantity (states.KAZ.dependence_aversion, sanctions.wedge)")
+    spec = specs_of(cls).get(parts[-1])
+    if spec is None or not spec.world:
+        raise ScenarioError(OVERRIDE, None, dotted(parts), f"unknown {cls.__name__} field", parts[-1],
+                            suggest(parts[-1], [n for n, s in specs_of(cls).items() if s.world]))
+    return spec

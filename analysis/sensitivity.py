@@ -1,0 +1,61 @@
+"""Sensitivity indices of a Sobol or Morris batch (through SALib), from its results folder.
+
+The indicator of each design point is its mean over the point's replicate runs
+(which share seeds across points), so the indices measure what the parameters
+do, not run-to-run noise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+BOOTSTRAP_RESAMPLES = 200
+"""SALib's resamples for the confidence intervals of the Sobol indices."""
+
+
+def point_means(summary: pd.DataFrame, indicator: str, points: int) -> np.ndarray:
+    """Mean of one summary indicator per design point (``NaN`` for a point with no finished run)."""
+    means = summary.groupby("point")[indicator].mean()
+    return means.reindex(range(points)).to_numpy(dtype=float)
+
+
+def indices(manifest: dict[str, Any], summary: pd.DataFrame, indicator: str, seed: int = 0) -> pd.DataFrame:
+    """Sobol (S1, ST with confidence) or Morris (mu_star, sigma with confidence) indices of one indicator.
+
+    Args:
+        manifest: The results folder's manifest (its ``design`` holds the factors and points).
+        summary: The per-run summary table (with its ``point`` column).
+        indicator: A column of the summary (see ``model.outcomes.SUMMARY``).
+        seed: Seed of SALib's bootstrap.
+
+    Returns:
+        One row per factor, largest total effect first.
+
+    Raises:
+        ValueError: If the design is neither Sobol nor Morris, or runs are missing.
+    """
+    design = manifest["design"]
+    problem = {"num_vars": len(design["factors"]), "names": [f["path"] for f in design["factors"]],
+               "bounds": [[f["low"], f["high"]] for f in design["factors"]]}
+    points = np.array(design["points"], dtype=float)
+    y = point_means(summary, indicator, len(points))
+    if np.isnan(y).any():
+        raise ValueError(f"{int(np.isnan(y).sum())} design points have no finished run; resume the batch first")
+    if design["kind"] == "sobol":
+        from SALib.analyze import sobol
+
+        found = sobol.analyze(problem, y, calc_second_order=False, num_resamples=BOOTSTRAP_RESAMPLES, seed=seed)
+        table = pd.DataFrame({"parameter": problem["names"], "S1": found["S1"], "S1_conf": found["S1_conf"],
+                              "ST": found["ST"], "ST_conf": found["ST_conf"]})
+        return table.sort_values("ST", ascending=False).reset_index(drop=True)
+    if design["kind"] == "morris":
+        from SALib.analyze import morris
+
+        found = morris.analyze(problem, points, y, num_levels=4, seed=seed)
+        table = pd.DataFrame({"parameter": problem["names"], "mu_star": found["mu_star"],
+                              "mu_star_conf": found["mu_star_conf"], "sigma": found["sigma"]})
+        return table.sort_values("mu_star", ascending=False).reset_index(drop=True)
+    raise ValueError(f"sensitivity indices need a sobol or morris design, not {design['kind']!r}")

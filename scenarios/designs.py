@@ -1,0 +1,176 @@
+"""Experimental designs over a scenario's uncertainties and levers.
+
+A scenario marks quantities as ``role: uncertainty`` or ``role: lever`` with a
+``range``. A design picks parameter points inside those ranges — a full
+factorial sweep over the levers, or a Latin hypercube, Sobol or Morris sample
+over the uncertainties (through SALib) — and runs each point with the same
+replicate seeds (common random numbers), so points differ only by their
+parameters. Run ``k`` of a design is point ``k // replicates`` with replicate
+seed ``k % replicates``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from model.params import COLLECTIONS, SECTIONS, Scenario, specs_of, with_values
+from scenarios.errors import ScenarioError
+from scenarios.loader import Resolved
+
+DESIGNS: tuple[str, ...] = ("replicates", "sweep", "lhs", "sobol", "morris")
+"""Design kinds: the role they vary is ``lever`` for ``sweep``, ``uncertainty`` for the samples."""
+
+MORRIS_LEVELS = 4
+"""Grid levels of the Morris design (SALib's default)."""
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A quantity a design varies.
+
+    Attributes:
+        path: Key path, e.g. ``("states", "KAZ", "dependence_aversion")``.
+        low: Lower end of its range.
+        high: Upper end of its range.
+        integer: True when the field holds whole numbers (values are rounded).
+    """
+
+    path: tuple[str, ...]
+    low: float
+    high: float
+    integer: bool = False
+
+    @property
+    def name(self) -> str:
+        """The dotted key path."""
+        return ".".join(self.path)
+
+
+@dataclass(frozen=True)
+class Design:
+    """Parameter points and replicates of a batch.
+
+    Attributes:
+        kind: One of :data:`DESIGNS`.
+        factors: The quantities varied (empty for ``replicates``).
+        points: Array ``(points, factors)`` of values.
+        replicates: Runs per point (the same seeds at every point).
+        samples: The sample size asked for (SALib's ``N``; levels for a sweep).
+    """
+
+    kind: str
+    factors: tuple[Factor, ...]
+    points: np.ndarray
+    replicates: int
+    samples: int = 0
+
+    @property
+    def runs(self) -> int:
+        """Number of runs: points × replicates."""
+        return len(self.points) * self.replicates
+
+    def point_of(self, run: int) -> int:
+        """The point of run ``run``."""
+        return run // self.replicates
+
+    def replicate_of(self, run: int) -> int:
+        """The replicate (seed position) of run ``run``."""
+        return run % self.replicates
+
+    def values(self, point: int) -> dict[tuple[str, ...], Any]:
+        """Key path → value at one point."""
+        return {f.path: _cast(f, v) for f, v in zip(self.factors, self.points[point], strict=True)}
+
+    def scenario_at(self, base: Scenario, point: int) -> Scenario:
+        """The base scenario with one point's values."""
+        return with_values(base, self.values(point)) if self.factors else base
+
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem definition of the factors."""
+        return {"num_vars": len(self.factors), "names": [f.name for f in self.factors],
+                "bounds": [[f.low, f.high] for f in self.factors]}
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-ready record for the results manifest (kind, factors, points, replicates)."""
+        return {
+            "kind": self.kind, "replicates": self.replicates, "samples": self.samples,
+            "factors": [{"path": f.name, "low": f.low, "high": f.high, "integer": f.integer} for f in self.factors],
+            "points": [[float(v) for v in row] for row in self.points],
+        }
+
+
+def factors_of(resolved: Resolved, role: str) -> list[Factor]:
+    """The scenario's quantities of one role (``uncertainty`` or ``lever``) that have a numeric range."""
+    found = []
+    data = resolved.data
+    for key, cls in COLLECTIONS.items():
+        for code, item in data[key].items():
+            found += _factors((key, code), cls, item, role)
+    for key, cls in SECTIONS.items():
+        found += _factors((key,), cls, data[key], role)
+    return found
+
+
+def _factors(path: tuple[str, ...], cls: type, item: dict[str, Any], role: str) -> list[Factor]:
+    found = []
+    for name, spec in specs_of(cls).items():
+        quantity = item.get(name)
+        if isinstance(quantity, dict) and quantity.get("role") == role and "range" in quantity:
+            low, high = quantity["range"]
+            if high > low:
+                found.append(Factor((*path, name), float(low), float(high), spec.kind == "integer"))
+    return found
+
+
+def make_design(kind: str, resolved: Resolved, *, samples: int, replicates: int, seed: int) -> Design:
+    """Build a design over the scenario's uncertainties (samples) or levers (sweep).
+
+    Args:
+        kind: One of :data:`DESIGNS`.
+        resolved: The resolved scenario (its roles and ranges define the factors).
+        samples: Replicates: ignored. Sweep: levels per lever. LHS: points. Sobol: SALib's
+            base sample ``N`` (a power of 2; ``N·(D+2)`` points). Morris: trajectories
+            (``N·(D+1)`` points).
+        replicates: Runs per point.
+        seed: Seed of the sampler (derive it from the batch's root seed).
+
+    Raises:
+        ScenarioError: If the kind is unknown or the scenario has nothing to vary.
+    """
+    if kind not in DESIGNS:
+        raise ScenarioError("<command line>", None, "--design", "unknown design", kind, "one of: " + ", ".join(DESIGNS))
+    if kind == "replicates":
+        return Design(kind, (), np.zeros((1, 0)), replicates)
+    role = "lever" if kind == "sweep" else "uncertainty"
+    factors = tuple(factors_of(resolved, role))
+    if not factors:
+        raise ScenarioError(str(resolved.source), None, "<scenario>", f"no quantity has role {role} with a range",
+                            kind, f"a scenario marking quantities 'role: {role}, range: [lo, hi]'")
+    return Design(kind, factors, _sample(kind, factors, samples, seed), replicates, samples)
+
+
+def _sample(kind: str, factors: Sequence[Factor], samples: int, seed: int) -> np.ndarray:
+    problem = {"num_vars": len(factors), "names": [f.name for f in factors], "bounds": [[f.low, f.high] for f in factors]}
+    if kind == "sweep":
+        grids = [np.linspace(f.low, f.high, samples) for f in factors]
+        return np.array(list(itertools.product(*grids)), dtype=float)
+    if kind == "lhs":
+        from SALib.sample import latin
+
+        return latin.sample(problem, samples, seed=seed)
+    if kind == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(problem, samples, calc_second_order=False, seed=seed)
+    from SALib.sample import morris
+
+    return morris.sample(problem, samples, num_levels=MORRIS_LEVELS, seed=seed)
+
+
+def _cast(factor: Factor, value: float) -> float | int:
+    return round(float(value)) if factor.integer else float(value)

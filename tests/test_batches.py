@@ -1,0 +1,125 @@
+"""Batches at scale as a user runs them: real worker processes, a real Dask cluster, real kills."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from analysis.results import ResultsFolder
+from analysis.sensitivity import indices
+from model.api import INDICATORS, simulate, simulate_steps
+from scenarios import ScenarioError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=900)
+
+
+def frames(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    steps = pq.read_table(folder / "steps").to_pandas().sort_values(["run", "outcome", "step"]).reset_index(drop=True)
+    summary = pq.read_table(folder / "summary").to_pandas().sort_values("run").reset_index(drop=True)
+    return steps, summary
+
+
+def assert_same_data(a: Path, b: Path) -> None:
+    for left, right in zip(frames(a), frames(b), strict=True):
+        pd.testing.assert_frame_equal(left, right)
+
+
+def test_serial_two_workers_and_a_dask_cluster_give_identical_batches(tmp_path):
+    common = ("run", "baseline", "--design", "lhs", "--samples", "3", "--replicates", "2", "--no-figures")
+    for name, extra in (("serial", ("--workers", "1")), ("processes", ("--workers", "2")),
+                        ("dask", ("--dask", "local", "--workers", "2"))):
+        done = run_cli(*common, *extra, "--out", str(tmp_path / name))
+        assert done.returncode == 0, done.stderr
+    assert_same_data(tmp_path / "serial", tmp_path / "processes")
+    assert_same_data(tmp_path / "serial", tmp_path / "dask")
+    manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
+    assert manifest["design"]["kind"] == "lhs" and len(manifest["design"]["points"]) == 3 and manifest["runs"] == 6
+    summary = frames(tmp_path / "serial")[1]
+    assert sorted(summary["point"].unique()) == [0, 1, 2]
+    assert summary.groupby("point")["seed"].apply(sorted).map(tuple).nunique() == 1, "the same seeds at every point"
+
+
+def test_a_batch_killed_with_sigkill_resumes_to_the_data_of_an_uninterrupted_batch(tmp_path):
+    """Kill the whole process group (main process and workers) mid-batch, then run the same command again."""
+    runs = "120"
+    killed, whole = tmp_path / "killed", tmp_path / "whole"
+    command = [sys.executable, str(ROOT / "run.py"), "run", "baseline", "--replicates", runs, "--workers", "2",
+               "--no-figures", "--out", str(killed)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 300
+    while len(list((killed / "steps").glob("run-*.parquet"))) < 20:
+        assert process.poll() is None and time.monotonic() < deadline, "the batch ended before it could be killed"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    kept = len(ResultsFolder(killed).finished())
+    assert 20 <= kept < int(runs), f"{kept} runs kept"
+    assert not list(killed.rglob("*.tmp")) or all(p.stat().st_size >= 0 for p in killed.rglob("*.tmp"))
+    resumed = run_cli("run", "baseline", "--replicates", runs, "--workers", "2", "--no-figures", "--out", str(killed))
+    assert resumed.returncode == 0, resumed.stderr
+    assert run_cli("run", "baseline", "--replicates", runs, "--workers", "1", "--no-figures",
+                   "--out", str(whole)).returncode == 0
+    assert_same_data(killed, whole)
+
+
+def test_a_sobol_design_runs_and_yields_indices(tmp_path):
+    done = run_cli("run", "baseline", "--design", "sobol", "--samples", "4", "--replicates", "1", "--workers", "2",
+                   "--no-figures", "--out", str(tmp_path / "sobol"))
+    assert done.returncode == 0, done.stderr
+    folder = ResultsFolder(tmp_path / "sobol")
+    manifest = folder.manifest()
+    factors = len(manifest["design"]["factors"])
+    assert manifest["runs"] == 4 * (factors + 2), "SALib's Sobol sample without second order: N·(D+2) points"
+    table = indices(manifest, folder.load_summary(), "russia_security_share")
+    assert len(table) == factors and {"S1", "ST", "ST_conf"} <= set(table.columns)
+    assert list(table["ST"]) == sorted(table["ST"], reverse=True)
+
+
+def test_a_results_folder_refuses_another_design(tmp_path):
+    out = str(tmp_path / "r")
+    assert run_cli("run", "baseline", "--replicates", "2", "--out", out, "--no-figures").returncode == 0
+    other = run_cli("run", "baseline", "--design", "lhs", "--samples", "2", "--replicates", "2", "--out", out,
+                    "--no-figures")
+    assert other.returncode == 2 and "different design" in other.stderr and len(other.stderr.strip().splitlines()) == 1
+
+
+def test_simulate_is_a_plain_model_function_for_other_tools():
+    first = simulate("baseline", seed=4, states__KAZ__dependence_aversion=3.0)
+    assert set(first) == set(INDICATORS) and all(isinstance(v, float) for v in first.values())
+    assert simulate("baseline", seed=4, states__KAZ__dependence_aversion=3.0) == first, "same inputs, same result"
+    assert simulate("baseline", seed=4, states__KAZ__dependence_aversion=1.0) != first
+    steps = simulate_steps("baseline", seed=4)
+    assert steps["alignment"].shape[0] == 40
+    with pytest.raises(ScenarioError, match=r"states.KAZ.dependence_aversion: out of range; got -1"):
+        simulate("baseline", states__KAZ__dependence_aversion=-1)
+
+
+def test_salib_drives_simulate_as_in_the_performance_guide():
+    """The documented SALib example: a Morris screening of two parameters through simulate()."""
+    from SALib.analyze import morris as analyze
+    from SALib.sample import morris as sample
+
+    problem = {"num_vars": 2, "names": ["sanctions__wedge", "behaviour__russia_priority"],
+               "bounds": [[0.1, 0.6], [0.0, 0.5]]}
+    x = sample.sample(problem, 4, num_levels=4, seed=1)
+    y = np.array([simulate("baseline", seed=1, **dict(zip(problem["names"], row, strict=True)))["russia_security_share"]
+                  for row in x])
+    result = analyze.analyze(problem, x, y, num_levels=4, seed=1)
+    ranked = sorted(problem["names"], key=lambda n: -result["mu_star"][problem["names"].index(n)])
+    assert ranked[0] == "behaviour__russia_priority", "Russia's standing priority moves its security share most"
