@@ -127,3 +127,20 @@ def test_ablate_refuses_a_claim_that_cannot_be_switched_off():
     done = run_cli("ablate", "baseline", "--claims", "SU23-59", "--replicates", "2")
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert "cannot be switched off" in done.stderr or "not cited" in done.stderr
+
+
+def test_plot_and_report_from_a_results_folder(tmp_path):
+    out = tmp_path / "r"
+    assert run_cli("run", "baseline", "--replicates", "3", "--workers", "2", "--out", str(out), "--no-figures").returncode == 0
+    plotted = run_cli("plot", str(out))
+    assert plotted.returncode == 0, plotted.stderr
+    assert (out / "figures" / "alignment_triangles.png").stat().st_size > 10_000
+    reported = run_cli("report", str(out))
+    assert reported.returncode == 0, reported.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") >= 6 and "SU23-04" in html
+
+
+def test_report_refuses_a_folder_that_holds_no_results(tmp_path):
+    done = run_cli("report", str(tmp_path))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "not a results folder" in done.stderr
