@@ -34,6 +34,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen verb; return the exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # the benchmark parses its own options
+        from benchmarks.bench import main as bench_main
+
+        return bench_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.verb is None:
         args = _parser().parse_args(["run", "baseline"])
@@ -111,6 +116,8 @@ def _parser() -> argparse.ArgumentParser:
     findings.add_argument("--write", type=Path, metavar="FILE",
                           help="replace the table between the findings markers of FILE (e.g. scenarios/README.md)")
     findings.set_defaults(handler=_findings)
+
+    verbs.add_parser("bench", help="measure speed and memory side by side with mesa.batch_run (ratios; see 'bench --help')")
 
     validate = verbs.add_parser("validate", help="check a scenario file; exit 0 if valid, else print one line")
     validate.add_argument("scenario", help="library name or path")
@@ -565,6 +572,7 @@ def _shown(path: Path) -> Path:
 def _progress(total: int, done: int):
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread, so worker processes can be forked (model.executors.pool_context)
     return tqdm(total=total, initial=done, unit="run", desc="runs", dynamic_ncols=True)
 
 

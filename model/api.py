@@ -41,15 +41,21 @@ def simulate(scenario: str = "baseline", seed: int = 0, *, claims_off: tuple[str
         ScenarioError: On an unknown scenario, key path or out-of-bounds value.
     """
     params = _scenario(scenario, tuple(claims_off), overrides)
-    outcomes = MultivectorModel(params, rng=seed, collect=False).run()
-    return summarise(outcomes, params.power_codes, BLOCS)
+    return summarise(_run(params, seed), params.power_codes, BLOCS)
 
 
 def simulate_steps(scenario: str = "baseline", seed: int = 0, *, claims_off: tuple[str, ...] = (),
                    **overrides: Any) -> dict[str, np.ndarray]:
     """Like :func:`simulate`, but every recorded outcome per quarter (``model.outcomes.OUTCOMES``)."""
     params = _scenario(scenario, tuple(claims_off), overrides)
-    return MultivectorModel(params, rng=seed, collect=False).run()
+    return _run(params, seed)
+
+
+def _run(params: Scenario, seed: int) -> dict[str, np.ndarray]:
+    model = MultivectorModel(params, rng=seed, collect=False)
+    outcomes = model.run()
+    model.release()
+    return outcomes
 
 
 INDICATORS: tuple[str, ...] = tuple(SUMMARY)

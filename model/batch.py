@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 import numpy as np
 
 from model.calendar import quarter_range
-from model.executors import Dask, Job, Processes, RunResult, Serial, make_executor, simulate_job
+from model.executors import Dask, Job, Processes, RunResult, Serial, make_executor, pool_context, simulate_job
 from model.metrics import Metric
 from model.model import MultivectorModel
 from model.params import BLOCS, DOMAINS, Scenario
@@ -70,7 +70,9 @@ def run_batch(
 
 def metric_values(scenario: Scenario, seed: int, metrics: Sequence[Metric]) -> np.ndarray:
     """Run one model and return only the chosen metrics (one number each)."""
-    outcomes = MultivectorModel(scenario, rng=seed, collect=False).run()
+    model = MultivectorModel(scenario, rng=seed, collect=False)
+    outcomes = model.run()
+    model.release()
     coords, quarters = coordinates(scenario), quarter_range(scenario.start, scenario.end)
     return np.array([m.value(outcomes, coords, quarters) for m in metrics])
 
@@ -109,7 +111,7 @@ def run_metrics(
         for name, i, seed in jobs:
             store(name, i, metric_values(scenarios[name], seed, metrics))
         return values
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
         futures = {pool.submit(metric_values, scenarios[name], seed, metrics): (name, i) for name, i, seed in jobs}
         try:
             pending = set(futures)

@@ -11,10 +11,13 @@ does not grow with the size of the batch.
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import islice
+from multiprocessing.context import BaseContext
 from typing import Any
 
 import numpy as np
@@ -48,7 +51,9 @@ def simulate_job(scenario: Scenario, job: Job) -> RunResult:
     """Run one job over the whole horizon without Mesa's data collector."""
     index, seed, values = job
     model = MultivectorModel(with_values(scenario, values) if values else scenario, rng=seed, collect=False)
-    return RunResult(index, seed, model.run())
+    outcomes = model.run()
+    model.release()
+    return RunResult(index, seed, outcomes)
 
 
 class Serial:
@@ -75,7 +80,7 @@ class Processes:
     def run(self, scenario: Scenario, jobs: Iterable[Job], on_result: Callable[[RunResult], None]) -> None:
         """Run the jobs; on ``KeyboardInterrupt`` pending runs are cancelled after finished ones are handed over."""
         queue = iter(jobs)
-        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context()) as pool:
             pending: set[Future[RunResult]] = set()
             try:
                 pending = {pool.submit(simulate_job, scenario, job) for job in _take(queue, self._window)}
@@ -137,6 +142,18 @@ class Dask:
         except KeyboardInterrupt:
             client.cancel(list(futures.futures))
             raise
+
+
+def pool_context() -> BaseContext:
+    """How worker processes start: ``fork`` where the platform has it, else ``spawn``.
+
+    Importing Mesa switches the whole program to ``spawn``, under which every
+    worker re-imports Mesa, pandas and SciPy (about a second each). Forking the
+    already-loaded parent starts a worker in milliseconds; runs depend only on
+    their inputs, so the results are the same either way.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods and threading.active_count() == 1 else "spawn")
 
 
 def _take(queue: Iterator[Job], n: int) -> list[Job]:

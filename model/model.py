@@ -172,6 +172,17 @@ class MultivectorModel(mesa.Model):
             self.step()
         return self.outcomes
 
+    def release(self) -> None:
+        """Let Mesa forget this model once its run is over.
+
+        Mesa 3.3 keeps every model ever built in a class-level registry of agent
+        ids (fixed upstream in 3.4.2), so a worker running thousands of models
+        would grow without bound; batch code calls this after each run.
+        """
+        registry = getattr(mesa.Agent, "_ids", None)
+        if isinstance(registry, dict):
+            registry.pop(self, None)
+
     @property
     def outcomes(self) -> dict[str, np.ndarray]:
         """Outcome name → array ``(steps, …)`` (see ``model.outcomes.OUTCOMES``)."""
