@@ -117,6 +117,11 @@ def _parser() -> argparse.ArgumentParser:
                           help="replace the table between the findings markers of FILE (e.g. scenarios/README.md)")
     findings.set_defaults(handler=_findings)
 
+    viz = verbs.add_parser("viz", help="start the seminar page on this machine and print its address")
+    viz.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    viz.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1: this machine only)")
+    viz.set_defaults(handler=_viz)
+
     verbs.add_parser("bench", help="measure speed and memory side by side with mesa.batch_run (ratios; see 'bench --help')")
 
     validate = verbs.add_parser("validate", help="check a scenario file; exit 0 if valid, else print one line")
@@ -229,6 +234,12 @@ def _execute(scenario, design, todo: list, folder, args: argparse.Namespace) -> 
         executor.run(scenario, iter(todo), save)
     finally:
         progress.close()
+
+
+def _viz(args: argparse.Namespace) -> int:
+    from analysis.seminar import serve
+
+    return serve(args.port, args.host)
 
 
 def _plot(args: argparse.Namespace) -> int:

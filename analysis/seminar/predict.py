@@ -1,0 +1,144 @@
+"""Predict, then run: a menu of quantities, a small batch of seeds and the verdict on a prediction.
+
+Quantities are metrics in the project's compact syntax (``model.metrics``), so
+a student's question reads the same way as the scenario hypotheses do; any
+other metric can be typed in.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from model.batch import coordinates, run_metrics, run_seeds
+from model.calendar import quarter_range
+from model.metrics import Metric, parse_metric
+from model.params import Scenario
+from scenarios import Resolved, load_scenario, resolve
+from scenarios.designs import Factor, factors_of
+
+QUANTITIES: dict[str, str] = {
+    "Russia's security share in Tajikistan, 2026": "alignment[state=TJK,domain=security,power=RUS]@2026",
+    "China's economic share in Kazakhstan, 2030": "alignment[state=KAZ,domain=economy,power=CHN]@2030",
+    "The West's diplomatic share, mean of the five states, 2030": "bloc_share[domain=diplomacy,bloc=west]@2030",
+    "Hedging index, mean of the five states, 2030": "hedging_index@2030",
+    "Regional cohesion, 2030": "cohesion@2030",
+    "C5+X dialogues at summit level, 2030": "summit_formats@2030",
+    "Middle Corridor share of the region's freight, 2028–2030": "corridor_share[corridor=middle_corridor]@2028-2030",
+    "Re-exports to Russia, all five states, 2024 (US$ bn/yr)": "circumvention[reduce=sum]@2024",
+}
+"""Menu label → metric text."""
+
+DEFAULT_RUNS = 20
+"""Seeds in a prediction batch: enough for a histogram, a few seconds on one core."""
+
+ROOT_SEED = 2026
+"""Root seed of prediction batches (run seeds are split from it, see ``model.batch.run_seeds``)."""
+
+SLIDERS = 4
+"""Sliders offered: the scenario's levers, topped up with key uncertainties to this many."""
+
+PREFERRED_UNCERTAINTIES: tuple[str, ...] = (
+    "behaviour.russia_priority",
+    "powers.RUS.capacity_growth",
+    "powers.CHN.capacity_growth",
+    "sanctions.deterrence",
+    "institutions.leverage_per_format",
+    "domestic.rivalry",
+)
+"""Uncertainties worth a slider first, in order: the articles' most contested quantities."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A prediction against the distribution of a batch.
+
+    Attributes:
+        metric: The metric's text.
+        unit: Its unit.
+        prediction: The student's number.
+        values: One value per run.
+        above: Share of runs above the prediction.
+        below: Share of runs below it.
+    """
+
+    metric: str
+    unit: str
+    prediction: float
+    values: np.ndarray
+    above: float
+    below: float
+
+    @property
+    def summary(self) -> str:
+        """One sentence: where the prediction falls in the runs."""
+        q10, q50, q90 = np.quantile(self.values, [0.1, 0.5, 0.9])
+        return (f"{self.above:.0%} of {len(self.values)} runs lie above your prediction {self.prediction:g} and "
+                f"{self.below:.0%} below; median {q50:.3g}, 80% of runs between {q10:.3g} and {q90:.3g} ({self.unit}).")
+
+
+@functools.lru_cache(maxsize=32)
+def library(name: str) -> Resolved:
+    """A library scenario resolved once per process (the page asks for it on every render)."""
+    return resolve(name)
+
+
+def sliders_of(name: str) -> list[Factor]:
+    """The quantities a page offers as sliders: the scenario's levers, topped up with key uncertainties.
+
+    Args:
+        name: A library scenario name.
+    """
+    resolved = library(name)
+    levers = factors_of(resolved, "lever")
+    uncertain = {f.name: f for f in factors_of(resolved, "uncertainty")}
+    extra = [uncertain[p] for p in PREFERRED_UNCERTAINTIES if p in uncertain]
+    return levers + extra[: max(SLIDERS - len(levers), 0)]
+
+
+def defaults_of(name: str, factors: list[Factor]) -> dict[str, float]:
+    """The scenario's own value of each slider quantity (dotted path → value)."""
+    data: Any = library(name).data
+    values = {}
+    for factor in factors:
+        node = data
+        for key in factor.path:
+            node = node[key]
+        values[factor.name] = float(node["value"] if isinstance(node, dict) else node)
+    return values
+
+
+def scenario_with(name: str, values: dict[str, float]) -> Scenario:
+    """A library scenario with slider values (dotted path → value), validated."""
+    return load_scenario(name, overrides=dict(values)) if values else load_scenario(name)
+
+
+def checked_metric(text: str, scenario: Scenario) -> Metric:
+    """Parse a metric and check it against a scenario's labels and horizon.
+
+    Raises:
+        model.metrics.MetricError: With what is wrong and what would be valid.
+    """
+    metric = parse_metric(text)
+    metric.check(coordinates(scenario), quarter_range(scenario.start, scenario.end))
+    return metric
+
+
+def run_prediction(scenario: Scenario, text: str, prediction: float, runs: int = DEFAULT_RUNS,
+                   root_seed: int = ROOT_SEED) -> Verdict:
+    """Run ``runs`` seeds of a scenario and compare a prediction with the metric's values.
+
+    Args:
+        scenario: The scenario to run (with the page's slider values).
+        text: The metric, e.g. ``alignment[state=TJK,domain=security,power=RUS]@2026``.
+        prediction: The student's number, in the metric's unit.
+        runs: Number of seeds.
+        root_seed: Root seed the run seeds are split from.
+    """
+    metric = checked_metric(text, scenario)
+    values = run_metrics({"run": scenario}, run_seeds(root_seed, runs), [metric])["run"][:, 0]
+    return Verdict(text, metric.unit, float(prediction), values,
+                   float(np.mean(values > prediction)), float(np.mean(values < prediction)))

@@ -1,0 +1,175 @@
+"""The seminar page as a person uses it: served in a child process, driven in a headless browser.
+
+Needs the ``playwright`` Python package and Debian's Chromium at ``/usr/bin/chromium``;
+without them these tests fail (they do not skip), because CI installs both.
+Screenshots go to the folder named by ``SEMINAR_SCREENSHOTS`` (default: pytest's
+temporary folder), to keep as artifacts.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from analysis.seminar.server import start
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+STARTUP_S = 90
+"""The server imports Mesa, Solara and the model; a loaded CI machine needs a while."""
+UI_MS = 45_000
+"""Longest wait for the page to answer a click (a re-render of several figures)."""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the page's server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    pytest.fail(f"the page did not answer at {url} within {STARTUP_S} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log = tmp_path_factory.mktemp("seminar-server") / "server.log"
+    with log.open("w") as out:
+        process = start(port, stdout=out, stderr=subprocess.STDOUT)
+    address = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_until_serving(address, process, log)
+        yield address
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the seminar page tests need the 'playwright' Python package (pip install playwright)")
+    if not CHROMIUM.exists():
+        pytest.fail(f"the seminar page tests need Chromium at {CHROMIUM} (Debian package 'chromium')")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = Path(os.environ.get("SEMINAR_SCREENSHOTS") or tmp_path_factory.mktemp("seminar-screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def page(browser, url):
+    """A fresh session on the page, once its controls and first figures are drawn."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(UI_MS)
+    tab.goto(url)
+    tab.get_by_text("Controls", exact=True).first.wait_for()
+    tab.wait_for_function("document.querySelectorAll('img').length >= 4")
+    yield tab
+    context.close()
+
+
+def _quarter(page) -> str:
+    return page.locator(".seminar-quarter").inner_text()
+
+
+def _image_sources(page) -> list[str]:
+    return page.eval_on_selector_all("img", "els => els.map(e => e.src)")
+
+
+def test_explore_tab_renders_the_views(page, shots):
+    for title in ("Alignment by bloc", "Headline outcomes", "Corridors", "Formats", "Event log", "Model Parameters"):
+        assert page.get_by_text(title, exact=True).first.is_visible(), title
+    assert page.get_by_text("sanctions.secondary_cost").first.is_visible()
+    assert _quarter(page) == "nothing yet"
+    page.screenshot(path=shots / "01-explore-start.png", full_page=True)
+
+
+def test_step_advances_a_quarter_and_redraws(page, shots):
+    before = _image_sources(page)
+    page.get_by_role("button", name="Step").click()
+    page.locator(".seminar-quarter", has_text="2021Q1").wait_for()
+    page.wait_for_function("before => document.querySelector('img') && [...document.querySelectorAll('img')]"
+                           ".some((e, i) => e.src !== before[i])", arg=before)
+    page.get_by_role("button", name="Run to the end").click()
+    page.locator(".seminar-quarter", has_text="2030Q4").wait_for()
+    log = page.get_by_text("sanctions package on Russia (intensity 0.7)").first
+    log.wait_for()
+    assert page.get_by_text("unrest in Kazakhstan (severity 0.9)").first.is_visible()
+    page.screenshot(path=shots / "02-explore-run-to-end.png", full_page=True)
+
+
+def test_switching_scenario_rebuilds_model_and_sliders(page, shots):
+    page.locator(".v-select").filter(has_text="Scenario").first.click()
+    page.get_by_role("option", name="sanctions_escalation").click()
+    page.get_by_text("Sanctions escalation", exact=False).first.wait_for()
+    page.get_by_text("Controls", exact=True).first.wait_for()
+    assert _quarter(page) == "nothing yet"
+    page.get_by_role("button", name="Step").click()
+    page.locator(".seminar-quarter", has_text="2021Q1").wait_for()
+    page.screenshot(path=shots / "03-scenario-switched.png", full_page=True)
+
+
+def test_predict_then_run_shows_the_distribution(page, shots):
+    page.get_by_role("tab", name="Predict, then run").click()
+    prediction = page.get_by_label("Your prediction")
+    prediction.fill("0.4")
+    prediction.press("Enter")
+    page.get_by_role("button", name="Run 20 seeds").click()
+    verdict = page.locator(".seminar-verdict")
+    verdict.wait_for()
+    assert "of 20 runs lie above your prediction 0.4" in verdict.inner_text()
+    page.screenshot(path=shots / "04-predict-then-run.png", full_page=True)
+
+
+def test_play_mode_moves_one_quarter_against_the_model(page, shots):
+    page.get_by_role("tab", name="Play a state").click()
+    page.get_by_role("button", name="Start a new game").click()
+    page.locator(".v-select").filter(has_text="security: this quarter").first.click()
+    page.get_by_role("option", name="lean to the West").click()
+    page.get_by_role("button", name="Play one quarter").click()
+    score = page.locator(".seminar-play", has_text="Played through 2021Q1")
+    score.wait_for()
+    assert "the model's rule" in score.inner_text()
+    page.screenshot(path=shots / "05-play-one-quarter.png", full_page=True)
+
+
+def test_model_card_tab(page, shots):
+    page.get_by_role("tab", name="Model card").click()
+    page.get_by_text("Multivector", exact=False).last.wait_for()
+    page.screenshot(path=shots / "06-model-card.png", full_page=True)
