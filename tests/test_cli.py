@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -144,3 +149,28 @@ def test_plot_and_report_from_a_results_folder(tmp_path):
 def test_report_refuses_a_folder_that_holds_no_results(tmp_path):
     done = run_cli("report", str(tmp_path))
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "not a results folder" in done.stderr
+
+
+def test_viz_serves_the_seminar_page_and_prints_its_address():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "viz", "--port", str(port)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        first = process.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in first, first
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    page = response.read().decode("utf-8", "replace")
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "the page did not come up"
+                time.sleep(0.5)
+        assert "solara" in page.lower()
+        assert "cdn.jsdelivr" not in page and "unpkg.com" not in page, "assets are served locally (offline)"
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
