@@ -39,6 +39,7 @@ def assert_same_data(a: Path, b: Path) -> None:
         pd.testing.assert_frame_equal(left, right)
 
 
+@pytest.mark.slow
 def test_serial_two_workers_and_a_dask_cluster_give_identical_batches(tmp_path):
     common = ("run", "baseline", "--design", "lhs", "--samples", "3", "--replicates", "2", "--no-figures")
     for name, extra in (("serial", ("--workers", "1")), ("processes", ("--workers", "2")),
@@ -54,6 +55,7 @@ def test_serial_two_workers_and_a_dask_cluster_give_identical_batches(tmp_path):
     assert summary.groupby("point")["seed"].apply(sorted).map(tuple).nunique() == 1, "the same seeds at every point"
 
 
+@pytest.mark.slow
 def test_a_batch_killed_with_sigkill_resumes_to_the_data_of_an_uninterrupted_batch(tmp_path):
     """Kill the whole process group (main process and workers) mid-batch, then run the same command again."""
     runs = "120"
@@ -78,6 +80,7 @@ def test_a_batch_killed_with_sigkill_resumes_to_the_data_of_an_uninterrupted_bat
     assert_same_data(killed, whole)
 
 
+@pytest.mark.slow
 def test_a_sobol_design_runs_and_yields_indices(tmp_path):
     done = run_cli("run", "baseline", "--design", "sobol", "--samples", "4", "--replicates", "1", "--workers", "2",
                    "--no-figures", "--out", str(tmp_path / "sobol"))

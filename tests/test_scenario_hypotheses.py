@@ -32,6 +32,7 @@ def test_every_library_scenario_states_a_hypothesis():
     assert not missing, f"scenarios without a hypothesis block: {missing}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", LIBRARY)
 def test_scenario_moves_its_headline_the_way_recorded(name):
     resolved = resolve(name)
