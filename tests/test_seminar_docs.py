@@ -103,7 +103,10 @@ def scenarios_named(path: Path) -> set[str]:
     return named
 
 
-COMMAND_LINES = [(path, line) for path in DOCUMENTS for line in commands(path)]
+USER_GUIDES = [ROOT / "README.md", ROOT / "docs" / "batches.md", ROOT / "scenarios" / "README.md"]
+"""Other documents whose ``run.py`` command lines are checked the same way (docs/scenarios.md uses placeholders)."""
+
+COMMAND_LINES = [(path, line) for path in DOCUMENTS + USER_GUIDES for line in commands(path)]
 
 
 # ---------------------------------------------------------------- (a) the notebook
@@ -210,7 +213,7 @@ def check_names(args: argparse.Namespace) -> None:
         return
     names = [args.a, args.b] if args.verb == "compare" else [args.scenario] if hasattr(args, "scenario") else []
     for name in names:
-        assert name in library(), f"'{name}' is not a library scenario"
+        assert name in library() or (ROOT / name).is_file(), f"'{name}' is neither a library scenario nor a file"
         resolved = resolve(name, {"claims_off": off} if off else None)
         scenario = resolved.scenario
         for text in getattr(args, "metrics", None) or []:
