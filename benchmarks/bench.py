@@ -236,14 +236,20 @@ class ReferenceModel(MultivectorModel):
     registry of agent ids; models that have finished are released before a
     new one is built, so a long batch does not grow.
 
+    The keyword is ``run_seed``, not ``seed``: Mesa 3.4+ treats a swept
+    ``seed`` parameter as its own and does not report it.
+
     Args:
-        seed: The run's seed (passed to Mesa as ``rng``).
+        run_seed: The run's seed (passed to Mesa as ``rng``).
     """
 
-    def __init__(self, seed: int) -> None:
-        """Release finished models, then build the baseline with Mesa's DataCollector."""
+    def __init__(self, run_seed: int, rng: Any = None) -> None:
+        """Release finished models, then build the baseline with Mesa's DataCollector.
+
+        Mesa 3.4+ passes its own ``rng`` (``None`` unless asked for); the run's seed wins.
+        """
         release_finished_models()
-        super().__init__(baseline_scenario(), rng=seed, collect=True)
+        super().__init__(baseline_scenario(), rng=run_seed, collect=True)
 
 
 def release_finished_models() -> int:
@@ -264,13 +270,15 @@ def release_finished_models() -> int:
 def reference_batch_run(seeds: list[int], processes: int) -> list[dict[str, Any]]:
     """``mesa.batch_run`` of the baseline on ``seeds``: every step's DataCollector row.
 
-    ``max_steps=STEPS - 1`` works around the off-by-one (``max_steps=N`` runs
-    N+1 steps); the model also stops itself after its horizon.
+    In Mesa 3.3, ``max_steps=N`` runs N+1 steps, so ``STEPS - 1`` is asked for
+    (fixed in Mesa 3.4); the model also stops itself after its horizon.
     """
     from mesa.batchrunner import batch_run
 
-    return batch_run(ReferenceModel, parameters={"seed": seeds}, number_processes=processes, iterations=1,
-                     data_collection_period=1, max_steps=STEPS - 1, display_progress=False)
+    off_by_one = tuple(int(part) for part in mesa.__version__.split(".")[:2]) < (3, 4)
+    rows = batch_run(ReferenceModel, parameters={"run_seed": seeds}, number_processes=processes, iterations=1,
+                     data_collection_period=1, max_steps=STEPS - 1 if off_by_one else STEPS, display_progress=False)
+    return [{**row, "seed": row["run_seed"]} for row in rows]
 
 
 def check_reference(rows: list[dict[str, Any]], seeds: list[int]) -> None:
@@ -280,10 +288,10 @@ def check_reference(rows: list[dict[str, Any]], seeds: list[int]) -> None:
         RuntimeError: If a run has the wrong number of steps or differs from ours.
     """
     steps = {seed: sorted(r["Step"] for r in rows if r["seed"] == seed) for seed in seeds}
-    wrong = {seed: len(s) for seed, s in steps.items() if s != list(range(STEPS))}
+    wrong = {seed: len(s) for seed, s in steps.items() if len(s) != STEPS or len(set(s)) != STEPS}
     if wrong:
         raise RuntimeError(f"batch_run steps per seed differ from {STEPS}: {wrong}")
-    last = next(r for r in rows if r["seed"] == seeds[0] and r["Step"] == STEPS - 1)
+    last = next(r for r in rows if r["seed"] == seeds[0] and r["Step"] == steps[seeds[0]][-1])
     ours = float(np.mean(simulate_run(baseline_scenario(), 0, seeds[0]).outcomes["hedging_index"][-1]))
     if not np.isclose(last["hedging_index"], ours):
         raise RuntimeError(f"batch_run hedging index {last['hedging_index']} differs from our run's {ours}")
