@@ -294,8 +294,6 @@ def _results(path: Path) -> Path:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    import numpy as np
-
     from analysis.compare import compare_runs, markdown_table
     from model.batch import run_metrics, run_seeds
 
@@ -323,7 +321,6 @@ def _compare(args: argparse.Namespace) -> int:
     print(f"Paired comparison, {args.replicates} runs on the same seeds (root seed {args.seed}); B = {names[1]}, A = {names[0]}")
     print(table)
     print(f"table: {_shown(out / 'comparison.md')}, values: {_shown(out / 'runs.csv')}, figure: {_shown(figure)}")
-    del np
     return 0
 
 
@@ -383,16 +380,12 @@ def _ablation_table(ranking, metrics, registry) -> str:
 def _write_ablation_csv(path: Path, ranking) -> None:
     import csv
 
+    records = [{"rank": rank, "switched_off": effect.switched_off, "claims": " ".join(effect.claims),
+                **effect.stats.as_row()} for rank, row in enumerate(ranking, 1) for effect in row]
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = None
-        for rank, row in enumerate(ranking, 1):
-            for effect in row:
-                record = {"rank": rank, "switched_off": effect.switched_off, "claims": " ".join(effect.claims),
-                          **effect.stats.as_row()}
-                writer = writer or csv.DictWriter(handle, fieldnames=list(record))
-                if handle.tell() == 0:
-                    writer.writeheader()
-                writer.writerow(record)
+        writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
 
 
 def _figure_ablation(ranking, unit: str, registry, scenario: str, out: Path, runs: int) -> Path:
@@ -519,7 +512,7 @@ def _metrics(texts: list[str] | None, resolved, *scenarios) -> list:
         chosen = list(texts)
     else:
         checks = resolved.hypothesis.checks if resolved.hypothesis else ()
-        chosen = [c.metric.label for c in checks] + [t for t in DEFAULT_METRICS]
+        chosen = [c.metric.label for c in checks] + list(DEFAULT_METRICS)
     metrics, seen = [], set()
     for text in chosen:
         try:

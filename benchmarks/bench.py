@@ -368,11 +368,11 @@ def throughput_includes(name: str) -> str:
     """What the throughput figure ``name`` (``kind, N workers``) includes."""
     kind, count = name.split(", ")
     serial = count.startswith("1 ")
-    how = "runs one after another, no pool" if serial else "process-pool start-up (spawn), runs"
+    how = "runs one after another, no pool" if serial else "process-pool start-up (fork where available), runs"
     return THROUGHPUT_INCLUDES[kind].format(how=how)
 
 STARTUP_INCLUDES = ("start a process pool with this start method and get one answer from each worker "
-                    "(what our runner pays before its first run; Mesa's import makes spawn the default)")
+                    "(Mesa's import makes spawn the default; our runner forks where the platform allows)")
 
 
 def _ratio(name: str, value: float, target: str, test: Callable[[float], bool]) -> Ratio:

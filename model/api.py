@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from model.model import MultivectorModel
+from model.executors import run_to_end
 from model.outcomes import SUMMARY, summarise
 from model.params import BLOCS, Scenario
 
@@ -41,21 +41,14 @@ def simulate(scenario: str = "baseline", seed: int = 0, *, claims_off: tuple[str
         ScenarioError: On an unknown scenario, key path or out-of-bounds value.
     """
     params = _scenario(scenario, tuple(claims_off), overrides)
-    return summarise(_run(params, seed), params.power_codes, BLOCS)
+    return summarise(run_to_end(params, seed), params.power_codes, BLOCS)
 
 
 def simulate_steps(scenario: str = "baseline", seed: int = 0, *, claims_off: tuple[str, ...] = (),
                    **overrides: Any) -> dict[str, np.ndarray]:
     """Like :func:`simulate`, but every recorded outcome per quarter (``model.outcomes.OUTCOMES``)."""
     params = _scenario(scenario, tuple(claims_off), overrides)
-    return _run(params, seed)
-
-
-def _run(params: Scenario, seed: int) -> dict[str, np.ndarray]:
-    model = MultivectorModel(params, rng=seed, collect=False)
-    outcomes = model.run()
-    model.release()
-    return outcomes
+    return run_to_end(params, seed)
 
 
 INDICATORS: tuple[str, ...] = tuple(SUMMARY)

@@ -15,10 +15,10 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 import numpy as np
 
 from model.calendar import quarter_range
-from model.executors import Dask, Job, Processes, RunResult, Serial, make_executor, pool_context, simulate_job
+from model.executors import Dask, Job, Processes, RunResult, Serial, make_executor, pool_context, run_to_end, simulate_job
 from model.metrics import Metric
-from model.model import MultivectorModel
-from model.params import BLOCS, DOMAINS, Scenario
+from model.outcomes import coordinates
+from model.params import Scenario
 
 
 def run_seeds(root_seed: int, n: int) -> list[int]:
@@ -30,17 +30,6 @@ def run_seeds(root_seed: int, n: int) -> list[int]:
 def simulate_run(scenario: Scenario, index: int, seed: int) -> RunResult:
     """Run one model over the whole horizon without Mesa's data collector."""
     return simulate_job(scenario, (index, seed, {}))
-
-
-def coordinates(scenario: Scenario) -> dict[str, tuple[str, ...]]:
-    """Labels of each outcome dimension for a scenario (see ``model.outcomes``)."""
-    return {
-        "state": scenario.state_codes,
-        "power": scenario.power_codes,
-        "domain": DOMAINS,
-        "bloc": BLOCS,
-        "corridor": tuple(scenario.corridors),
-    }
 
 
 def run_batch(
@@ -70,9 +59,7 @@ def run_batch(
 
 def metric_values(scenario: Scenario, seed: int, metrics: Sequence[Metric]) -> np.ndarray:
     """Run one model and return only the chosen metrics (one number each)."""
-    model = MultivectorModel(scenario, rng=seed, collect=False)
-    outcomes = model.run()
-    model.release()
+    outcomes = run_to_end(scenario, seed)
     coords, quarters = coordinates(scenario), quarter_range(scenario.start, scenario.end)
     return np.array([m.value(outcomes, coords, quarters) for m in metrics])
 

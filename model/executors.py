@@ -47,13 +47,18 @@ class RunResult:
     outcomes: dict[str, np.ndarray]
 
 
-def simulate_job(scenario: Scenario, job: Job) -> RunResult:
-    """Run one job over the whole horizon without Mesa's data collector."""
-    index, seed, values = job
-    model = MultivectorModel(with_values(scenario, values) if values else scenario, rng=seed, collect=False)
+def run_to_end(scenario: Scenario, seed: int) -> dict[str, np.ndarray]:
+    """Run one model over the whole horizon without Mesa's data collector, then release it."""
+    model = MultivectorModel(scenario, rng=seed, collect=False)
     outcomes = model.run()
     model.release()
-    return RunResult(index, seed, outcomes)
+    return outcomes
+
+
+def simulate_job(scenario: Scenario, job: Job) -> RunResult:
+    """Run one job: the scenario at the job's design point, on its seed."""
+    index, seed, values = job
+    return RunResult(index, seed, run_to_end(with_values(scenario, values) if values else scenario, seed))
 
 
 class Serial:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.params import BLOCS, DOMAINS, Scenario
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -67,6 +69,17 @@ OUTCOMES: dict[str, Outcome] = {
     "foreign_bases": Outcome("count", ("power",), "States whose security alignment with the power reaches the basing threshold."),
 }
 """Name → definition of every recorded outcome."""
+
+
+def coordinates(scenario: Scenario) -> dict[str, tuple[str, ...]]:
+    """Labels of each outcome dimension for a scenario."""
+    return {
+        "state": scenario.state_codes,
+        "power": scenario.power_codes,
+        "domain": DOMAINS,
+        "bloc": BLOCS,
+        "corridor": tuple(scenario.corridors),
+    }
 
 
 class Recorder:

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from model.batch import coordinates
 from model.calendar import quarter_range
 from model.metrics import Metric, MetricError, parse_metric
+from model.outcomes import coordinates
 from model.params import Scenario
 from scenarios.errors import MISSING
 from scenarios.quantities import Checker, KeyPath, is_real, suggest
