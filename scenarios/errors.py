@@ -33,6 +33,26 @@ MISSING: Any = _Missing()
 """Stands for an absent value in :class:`ScenarioError` messages."""
 
 
+class Described:
+    """A value described in words instead of shown, e.g. of a file whose content must not be echoed.
+
+    Args:
+        text: The description, shown as is after ``got``.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Described) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
 def show(value: Any) -> str:
     """A short, single-line ``repr`` of a value for error messages."""
     text = repr(value).replace("\n", "\\n")

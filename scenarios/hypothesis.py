@@ -35,6 +35,8 @@ from model.outcomes import coordinates
 from model.params import Scenario
 from scenarios.errors import MISSING
 from scenarios.quantities import Checker, KeyPath, is_real, suggest
+from scenarios.references import BadReferenceError, locate
+from scenarios.source import display_name
 
 DIRECTIONS: tuple[str, ...] = ("increase", "decrease", "unchanged")
 """Directions a check can expect, relative to the reference scenario."""
@@ -97,7 +99,8 @@ def read_hypothesis(data: Any, checker: Checker, scenario: Scenario, folder: Pat
         data: The block (``None`` when the scenario states none).
         checker: Locates errors in the scenario's files.
         scenario: The typed scenario (its labels and horizon bound the metrics).
-        folder: Folder of the scenario file (``against`` is resolved there).
+        folder: Folder of the scenario file (``against`` is resolved there, by the
+            rules of :mod:`scenarios.references`).
 
     Raises:
         ScenarioError: On the first problem, located at its key path.
@@ -109,10 +112,10 @@ def read_hypothesis(data: Any, checker: Checker, scenario: Scenario, folder: Pat
         checker.fail(path, "not a mapping", data, "a mapping with keys: " + ", ".join(HYPOTHESIS_KEYS))
     _check_keys(checker, path, data, HYPOTHESIS_KEYS, HYPOTHESIS_KEYS)
     against = data["against"]
-    target = folder / (against if str(against).endswith(".yaml") else f"{against}.yaml")
-    if not isinstance(against, str) or not target.is_file():
-        found = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
-        checker.fail((*path, "against"), "reference scenario not found", against, f"a scenario in this folder ({found})")
+    try:
+        target = locate(against, folder, display_name(folder) or ".", "reference scenario")
+    except BadReferenceError as error:
+        checker.fail((*path, "against"), error.problem, against, error.expected)
     claims = data["claims"]
     if not isinstance(claims, list) or not claims:
         checker.fail((*path, "claims"), "not a non-empty list", claims, "the claim IDs whose expectation this is")

@@ -21,12 +21,13 @@ from model.params import COLLECTIONS, DOMAINS, SECTIONS, Event, Scenario, Spec, 
 from scenarios.claims import Registry, load_registry
 from scenarios.errors import ScenarioError, dotted
 from scenarios.hypothesis import Hypothesis, read_hypothesis
-from scenarios.merge import TEXT_KEYS, Merged, read_scenario
+from scenarios.merge import TEXT_KEYS, Merged, read_scenario, require_scenario_file_name
 from scenarios.quantities import Checker, KeyPath, suggest
+from scenarios.references import LIBRARY_DIR
 from scenarios.source import Source, display_name
 from scenarios.validate import cross_checks, validate
 
-SCENARIO_DIR = Path(__file__).resolve().parent
+SCENARIO_DIR = LIBRARY_DIR
 """The scenario library: ``scenarios/*.yaml``."""
 
 OVERRIDE = "<override>"
@@ -99,6 +100,7 @@ def resolve(
     path = scenario_path(name_or_path)
     by_name = not isinstance(name_or_path, Path) and path == SCENARIO_DIR / f"{name_or_path}.yaml"
     shown = display_name(path) if by_name else str(path)
+    require_scenario_file_name(path, shown)
     if not path.is_file():
         raise ScenarioError(shown, None, "<file>", "scenario not found", str(name_or_path),
                             f"a library name (one of: {', '.join(list_scenarios()) or 'none'}) or a path to a "

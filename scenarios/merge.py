@@ -5,6 +5,10 @@ field, sections field by field, the timeline by event ``id`` (``remove: true``
 drops an inherited event) and ``claims_off`` as a union. Every merged key path
 remembers the file and key it came from, so later errors point at the right
 line of the right file.
+
+Only files that end in ``.yaml`` or ``.yml`` are read, and ``extends:`` follows
+the rules of :mod:`scenarios.references`: a sibling or library name, or a path
+inside the extending file's own folder.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from model.params import COLLECTIONS, SECTIONS
-from scenarios.errors import MISSING
+from scenarios.errors import MISSING, Described, ScenarioError
 from scenarios.quantities import KeyPath, suggest
-from scenarios.source import Source, read_yaml
+from scenarios.references import BadReferenceError, is_scenario_file_name, locate
+from scenarios.source import Source, display_name, read_yaml
 
 FORMAT_VERSION = 1
 TEXT_KEYS: tuple[str, ...] = ("name", "title", "description", "question", "expects")
@@ -37,7 +42,9 @@ ITEM_KEYS: dict[str, tuple[re.Pattern[str], str]] = {
     "corridors": (NAME_KEY, "a lower-case name such as middle_corridor (a-z, 0-9, _)"),
 }
 EVENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-SCENARIO_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+SCENARIO_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+"""A scenario's ``name`` (matched in full): it names results folders, so an identifier only."""
+NAME_EXPECTED = "an identifier: a letter or _, then letters, digits or _, at most 64 characters (e.g. sanctions_escalation)"
 
 
 @dataclass
@@ -80,10 +87,12 @@ def read_scenario(path: Path, name: str, chain: tuple[Path, ...] = ()) -> Merged
         The merged document.
 
     Raises:
-        ScenarioError: On syntax errors, a malformed top level, a missing or
-            cyclic ``extends`` target, or a malformed collection or timeline.
+        ScenarioError: On a file that is not a ``.yaml`` scenario, syntax errors,
+            a malformed top level, a missing, cyclic or out-of-folder
+            ``extends`` target, or a malformed collection or timeline.
     """
-    source = read_yaml(path, name)
+    require_scenario_file_name(path, name)
+    source = read_yaml(path, name, scenario=True)
     doc = _check_top(source)
     chain = (*chain, path.resolve())
     merged = Merged()
@@ -96,23 +105,35 @@ def read_scenario(path: Path, name: str, chain: tuple[Path, ...] = ()) -> Merged
     return merged
 
 
+def require_scenario_file_name(path: Path, name: str) -> None:
+    """Refuse, before reading it, a file whose name does not end in ``.yaml`` or ``.yml``.
+
+    Raises:
+        ScenarioError: ``not a scenario file``, naming the file only.
+    """
+    if not is_scenario_file_name(path):
+        raise ScenarioError(name, None, "<file>", "not a scenario file", Described("a file name without .yaml or .yml"),
+                            "a library name such as baseline or a path to a .yaml or .yml scenario file")
+
+
 def _check_top(source: Source) -> dict[str, Any]:
     doc = source.data
     expected = "a mapping with keys such as format, name, states, powers"
     if doc is None:
         raise source.error((), "empty file", doc, expected)
     if not isinstance(doc, dict):
-        raise source.error((), "top level is not a mapping", doc, expected)
+        raise source.error((), "top level is not a mapping", Described("no mapping at the top level"), expected)
     for key in doc:
         if key not in TOP_KEYS:
             raise source.error((key,), "unknown key", key, suggest(key, TOP_KEYS))
-    version = doc.get("format", MISSING)
-    if version is MISSING:
-        raise source.error(("format",), "missing format version", MISSING, f"format: {FORMAT_VERSION}")
+    version = doc.get("format", MISSING)  # present: read_yaml(scenario=True) refuses a file without it
     if type(version) is not int or version != FORMAT_VERSION:
         raise source.error(("format",), "unsupported format version", version, f"{FORMAT_VERSION}")
-    if not isinstance(doc.get("name"), str) or not doc["name"].strip():
-        raise source.error(("name",), "missing or empty name", doc.get("name", MISSING), "a non-empty text name")
+    name = doc.get("name", MISSING)
+    if name is MISSING:
+        raise source.error(("name",), "missing name", name, NAME_EXPECTED)
+    if not isinstance(name, str) or not SCENARIO_NAME.fullmatch(name):
+        raise source.error(("name",), "name is not an identifier", name, NAME_EXPECTED)
     for key in TEXT_KEYS[1:]:
         if key in doc and not isinstance(doc[key], str):
             raise source.error((key,), "not text", doc[key], "a string")
@@ -122,21 +143,23 @@ def _check_top(source: Source) -> dict[str, Any]:
 def _read_parent(source: Source, target: Any, chain: tuple[Path, ...]) -> Merged:
     folder = source.path.parent if source.path is not None else Path.cwd()
     folder_shown = os.path.dirname(source.name) or "."
-    if not isinstance(target, str) or not SCENARIO_NAME.match(target.replace("/", "_")):
-        raise source.error(("extends",), "bad extends target", target,
-                           "a scenario name in the same folder or a relative path ending .yaml")
-    file_name = target if target.endswith((".yaml", ".yml")) else f"{target}.yaml"
-    parent = folder / file_name
-    shown = os.path.normpath(os.path.join(folder_shown, file_name))
-    if not parent.is_file():
-        found = sorted(p.stem for p in folder.glob("*.yaml"))
-        raise source.error(("extends",), f"extends target not found in {folder_shown}", target,
-                           f"a scenario file {file_name} in {folder_shown} (found: {', '.join(found) or 'none'})")
+    try:
+        parent = locate(target, folder, folder_shown)
+    except BadReferenceError as error:
+        raise source.error(("extends",), error.problem, target, error.expected) from None
     if parent.resolve() in chain:
         names = [p.name for p in chain] + [parent.name]
         raise source.error(("extends",), "extends cycle " + " -> ".join(names), target,
                            "a chain of scenarios that ends without returning to itself")
-    return read_scenario(parent, shown, chain)
+    return read_scenario(parent, _shown(parent, folder, folder_shown), chain)
+
+
+def _shown(parent: Path, folder: Path, folder_shown: str) -> str:
+    """How a parent file is named in messages: beside the child's name if in its folder, else as a library path."""
+    try:
+        return os.path.normpath(os.path.join(folder_shown, parent.relative_to(folder)))
+    except ValueError:
+        return display_name(parent)
 
 
 def _merge(merged: Merged, source: Source, doc: dict[str, Any]) -> None:

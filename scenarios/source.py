@@ -5,17 +5,23 @@ plain Python values are then built here from the nodes, so no tag can ever
 construct an arbitrary object. Keys are always taken as written (``NO`` stays
 the string ``"NO"``), duplicate keys are errors, and only text, numbers,
 booleans and null are accepted as scalar values.
+
+A scenario is read with ``scenario=True``: until the file is known to be a
+scenario — a mapping with a top-level ``format`` number — errors describe it
+without quoting it, so that pointing the loader at some other file does not
+print that file's content.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from scenarios.errors import MISSING, ScenarioError, dotted
+from scenarios.errors import MISSING, Described, ScenarioError, dotted
 
 Path_ = tuple[Any, ...]
 
@@ -27,6 +33,12 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
 }
 _MAX_DEPTH = 64
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+VERSION_KEY = "format"
+"""The top-level key that marks a YAML file as a scenario (its format version)."""
+_DECLARES_VERSION = re.compile(rf"^{VERSION_KEY}[ \t]*:[ \t]*[0-9]", re.MULTILINE)
+NOT_A_SCENARIO = "not a Multivector scenario"
+SCENARIO_SHAPE = f"a YAML mapping with '{VERSION_KEY}: 1', a name and the scenario's sections"
 
 
 @dataclass(frozen=True)
@@ -68,19 +80,24 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def read_yaml(path: Path, name: str | None = None) -> Source:
+def read_yaml(path: Path, name: str | None = None, *, scenario: bool = False) -> Source:
     """Read one YAML file into a :class:`Source`.
 
     Args:
         path: The file to read.
         name: How to show the file in messages (defaults to ``str(path)``).
+        scenario: Require a scenario: a mapping with a top-level ``format``
+            number. A file without one is refused as ``not a Multivector
+            scenario`` without quoting any of it, and a YAML syntax error is
+            shown with its line only when the file has a ``format: <number>``
+            line.
 
     Returns:
         The parsed source; ``data`` is ``None`` for an empty document.
 
     Raises:
         ScenarioError: If the file cannot be read, is not valid YAML, repeats a
-            key or holds an unsupported value.
+            key or holds an unsupported value (or, with ``scenario``, is not one).
     """
     name = str(path) if name is None else name
     try:
@@ -90,16 +107,37 @@ def read_yaml(path: Path, name: str | None = None) -> Source:
                             "a readable UTF-8 YAML file") from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(name, text, exc) from None
     except yaml.YAMLError as exc:
+        if scenario and not _DECLARES_VERSION.search(text):
+            raise ScenarioError(name, None, "<document>", NOT_A_SCENARIO,
+                                Described(f"a file that is not valid YAML and has no '{VERSION_KEY}:' line"),
+                                SCENARIO_SHAPE) from None
+        if isinstance(exc, yaml.MarkedYAMLError):
+            raise _syntax_error(name, text, exc) from None
         raise ScenarioError(name, None, "<yaml>", f"YAML error ({exc})", MISSING, "valid YAML") from None
     lines: dict[Path_, int] = {}
     if root is None:
         return Source(name, path, None, lines)
+    if scenario:
+        _require_scenario(name, root)
     builder = _Builder(name, lines)
     lines[()] = root.start_mark.line + 1
     return Source(name, path, builder.build(root, ()), lines)
+
+
+def _require_scenario(name: str, root: yaml.Node) -> None:
+    """Refuse a document that is not a mapping with a top-level ``format`` number, describing it only."""
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        raise ScenarioError(name, None, "<document>", NOT_A_SCENARIO, Described(f"{kind} at the top level"), SCENARIO_SHAPE)
+    version = next((value for key, value in root.value
+                    if isinstance(key, yaml.ScalarNode) and key.value == VERSION_KEY), None)
+    if version is None:
+        raise ScenarioError(name, None, "<document>", NOT_A_SCENARIO,
+                            Described(f"a mapping without a '{VERSION_KEY}' key"), SCENARIO_SHAPE)
+    if not isinstance(version, yaml.ScalarNode) or version.tag not in _NUMBER_TAGS:
+        raise ScenarioError(name, None, "<document>", NOT_A_SCENARIO,
+                            Described(f"a mapping whose '{VERSION_KEY}' is not a version number"), SCENARIO_SHAPE)
 
 
 def _syntax_error(name: str, text: str, exc: yaml.MarkedYAMLError) -> ScenarioError:

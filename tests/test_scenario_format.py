@@ -287,8 +287,10 @@ def _del(path: str) -> Callable[[Doc], None]:
 FIELD_ERRORS: list[tuple[str, Callable[[Doc], Any], str]] = [
     ("unknown_top_key", _set("seed", 1), r"seed: unknown key; got 'seed', expected one of: format, name"),
     ("unsupported_format", _set("format", 2), r"format: unsupported format version; got 2, expected 1"),
-    ("missing_format", _del("format"), r"format: missing format version; got nothing, expected format: 1"),
-    ("missing_name", _del("name"), r"name: missing or empty name; got nothing, expected a non-empty text name"),
+    ("missing_name", _del("name"), r"name: missing name; got nothing, expected an identifier: a letter or _, then "
+                                   r"letters, digits or _, at most 64 characters"),
+    ("name_with_space", _set("name", "my scenario"), r"name: name is not an identifier; got 'my scenario', expected an "
+                                                     r"identifier"),
     ("missing_section", _del("behaviour"), r"behaviour: missing section 'behaviour'; got nothing, expected a "
                                            r"mapping of "
      r"BehaviourParams fields"),
@@ -461,8 +463,11 @@ def test_relative_path_shown_as_given(tmp_path: Path, monkeypatch: pytest.Monkey
                  id="duplicate_key"),
     pytest.param("# nothing here\n", r"bad\.yaml: <document>: empty file; got None, expected a mapping",
                  id="empty_file"),
-    pytest.param("- format: 1\n", r"bad\.yaml:1: <document>: top level is not a mapping; got \[\{'format': 1\}\], "
-                 r"expected a mapping", id="not_mapping"),
+    pytest.param("- format: 1\n", r"bad\.yaml: <document>: not a Multivector scenario; got a list at the top level, "
+                 r"expected a YAML mapping with 'format: 1'", id="not_mapping"),
+    pytest.param("name: x\nstates: {}\n", r"bad\.yaml: <document>: not a Multivector scenario; got a mapping without "
+                 r"a 'format' key, expected a YAML mapping with 'format: 1', a name and the scenario's sections$",
+                 id="missing_format"),
     pytest.param("format: 1\nname: x\ndescription: 2021-01-01\n",
                  r"bad\.yaml:3: description: unsupported YAML value \(timestamp\); got '2021-01-01', expected text",
                  id="timestamp"),
@@ -489,9 +494,9 @@ def test_missing_extends_target(tmp_path: Path) -> None:
     """A missing parent names the target and the folder searched."""
     path = write(tmp_path, "child", {"format": 1, "name": "child", "extends": "nowhere"})
     with pytest.raises(ScenarioError, match=rf"child\.yaml:3: extends: extends target not found in "
-                                            rf"{re.escape(str(tmp_path))}; "
+                                            rf"{re.escape(str(tmp_path))} or the library; "
                        rf"got 'nowhere', expected a scenario file nowhere\.yaml in {re.escape(str(tmp_path))} "
-                       rf"\(found: child\)"):
+                       rf"\(found: child\) or a library name \(afghan_spillover, baseline, "):
         resolve(path)
 
 
