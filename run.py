@@ -3,7 +3,7 @@
 With no arguments it runs the default job: a batch of the baseline scenario,
 written to ``results/baseline`` with a few key figures. Verbs:
 
-    python run.py run SCENARIO [--replicates N] [--seed S] [--workers N] [--out DIR]
+    python run.py run SCENARIO [--replicates N] [--seed S] [--workers N] [--out DIR | --results-root DIR] [--overwrite]
     python run.py compare A B [--metric M ...] [--replicates N]
     python run.py ablate SCENARIO [--metric M ...] [--group claim|article]
     python run.py validate SCENARIO
@@ -11,11 +11,17 @@ written to ``results/baseline`` with a few key figures. Verbs:
     python run.py outcomes
 
 Bad input ends with one line on standard error and a non-zero exit, never a traceback.
+
+Default results folders lie under the results root (``results/`` of the project,
+or ``--results-root``) and are checked to stay inside it; ``--overwrite``
+deletes only a folder that a batch of this project wrote (see
+:func:`analysis.results.prepare_results_folder`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import textwrap
@@ -30,6 +36,7 @@ DEFAULT_ROOT_SEED = 20210101
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 PROJECT_ROOT = Path(__file__).resolve().parent
+DEFAULT_RESULTS_ROOT = PROJECT_ROOT / "results"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,12 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.verb is None:
         args = _parser().parse_args(["run", "baseline"])
-    from analysis.results import ResultsMismatchError
+    from analysis.results import ResultsMismatchError, ResultsPathError
     from scenarios import ScenarioError
 
     try:
         return args.handler(args)
-    except (ScenarioError, ResultsMismatchError) as error:
+    except (ScenarioError, ResultsMismatchError, ResultsPathError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (FileNotFoundError, ValueError) as error:  # e.g. a results folder without runs
@@ -76,8 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster at ADDRESS, or 'local' for a local one")
     run.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed of the batch, split per run")
     run.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
-    run.add_argument("--out", type=Path, help="results folder (default: results/<scenario>)")
-    run.add_argument("--overwrite", action="store_true", help="discard an existing results folder first")
+    run.add_argument("--out", type=Path, help="results folder (default: RESULTS_ROOT/<scenario>)")
+    _add_results_root(run)
+    run.add_argument("--overwrite", action="store_true",
+                     help="discard an existing results folder first (only one that a batch of this project wrote)")
     run.add_argument("--no-figures", action="store_true", help="skip the key figures")
     run.add_argument("--claims-off", nargs="+", default=[], metavar="ID",
                      help="switch these claims off (values take their neutral, events citing them are dropped)")
@@ -152,7 +161,13 @@ def _add_experiment_options(parser: argparse.ArgumentParser, replicates: int) ->
     parser.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed, split per run")
     parser.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
     parser.add_argument("--claims-off", nargs="+", default=[], metavar="ID", help="claims switched off in every scenario")
-    parser.add_argument("--out", type=Path, help="folder for the table, run values and figure")
+    parser.add_argument("--out", type=Path, help="folder for the table, run values and figure (default: under RESULTS_ROOT)")
+    _add_results_root(parser)
+
+
+def _add_results_root(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--results-root", type=Path, default=DEFAULT_RESULTS_ROOT, metavar="RESULTS_ROOT",
+                        help="folder under which default results folders are made (default: results/ of the project)")
 
 
 def _positive(text: str) -> int:
@@ -163,10 +178,8 @@ def _positive(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import shutil
-
     from analysis.report import save_key_figures
-    from analysis.results import ResultsFolder
+    from analysis.results import ResultsFolder, prepare_results_folder, results_folder
     from model.batch import run_seeds
     from scenarios import resolve
     from scenarios.designs import make_design
@@ -174,9 +187,8 @@ def _run(args: argparse.Namespace) -> int:
     resolved = resolve(args.scenario, {"claims_off": args.claims_off} if args.claims_off else None)
     scenario = resolved.scenario
     design = make_design(args.design, resolved, samples=args.samples, replicates=args.replicates, seed=args.seed)
-    out = args.out or PROJECT_ROOT / "results" / _default_folder(scenario.name, args)
-    if args.overwrite and out.exists():
-        shutil.rmtree(out)
+    out = args.out or results_folder(args.results_root, _default_folder(scenario.name, args))
+    prepare_results_folder(out, overwrite=args.overwrite, protected=_protected(args.results_root))
     folder = ResultsFolder(out)
     seeds = run_seeds(args.seed, args.replicates)
     folder.start(_manifest(resolved, design, args.seed, seeds))
@@ -194,6 +206,15 @@ def _run(args: argparse.Namespace) -> int:
         for path in save_key_figures(folder):
             print(f"figure: {_shown(path)}")
     return 0
+
+
+def _protected(results_root: Path) -> list[tuple[str, Path]]:
+    """Folders that ``--overwrite`` must never delete, nor any folder containing them."""
+    protected = [("the project checkout", PROJECT_ROOT), ("the results root", results_root),
+                 ("the working directory", Path.cwd())]
+    with contextlib.suppress(RuntimeError):  # no home folder known
+        protected.append(("the home folder", Path.home()))
+    return protected
 
 
 def _default_folder(name: str, args: argparse.Namespace) -> str:
@@ -285,21 +306,25 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _results(path: Path) -> Path:
+    from analysis.results import is_results_folder
     from scenarios import ScenarioError
 
-    if not (path / "manifest.json").is_file():
+    if not is_results_folder(path):
         raise ScenarioError(str(path), None, "<results>", "not a results folder", str(path),
-                            "a folder written by 'run.py run' (with manifest.json)")
+                            "a folder written by 'run.py run' (with its manifest.json)")
     return path
 
 
 def _compare(args: argparse.Namespace) -> int:
     from analysis.compare import compare_runs, markdown_table
+    from analysis.results import results_folder
     from model.batch import run_metrics, run_seeds
 
     overrides = {"claims_off": args.claims_off} if args.claims_off else None
     a, b = _resolve(args.a, overrides), _resolve(args.b, overrides)
     metrics = _metrics(args.metrics, b, a.scenario, b.scenario)
+    names = (a.scenario.name, b.scenario.name)
+    out = args.out or results_folder(args.results_root, "compare", f"{names[0]}--{names[1]}")
     seeds = run_seeds(args.seed, args.replicates)
     progress = _progress(2 * len(seeds), 0)
     try:
@@ -311,8 +336,6 @@ def _compare(args: argparse.Namespace) -> int:
     progress.close()
     labels, units = [m.label for m in metrics], [m.unit for m in metrics]
     stats = compare_runs(labels, values["a"], values["b"], seed=args.seed)
-    names = (a.scenario.name, b.scenario.name)
-    out = args.out or PROJECT_ROOT / "results" / "compare" / f"{names[0]}--{names[1]}"
     out.mkdir(parents=True, exist_ok=True)
     table = markdown_table(stats, units, *names)
     _write_comparison(out, names, seeds, labels, units, values, stats, table)
@@ -326,6 +349,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _ablate(args: argparse.Namespace) -> int:
     from analysis.compare import rank_ablation
+    from analysis.results import results_folder
     from model.batch import run_metrics, run_seeds
     from scenarios import load_registry
     from scenarios.ablation import ablation_variants, check_switchable, group_claims, switchable_claims
@@ -338,6 +362,7 @@ def _ablate(args: argparse.Namespace) -> int:
     groups = group_claims(claims, args.group)
     variants = ablation_variants(args.scenario, groups, overrides)
     metrics = _metrics(args.metrics, full, full.scenario)
+    out = args.out or results_folder(args.results_root, "ablation", full.scenario.name)
     seeds = run_seeds(args.seed, args.replicates)
     scenarios = {"<full>": full.scenario, **{label: v.scenario for label, v in variants.items()}}
     print(f"Ablation of '{full.scenario.name}': {len(groups)} {args.group} variant(s) + the full scenario, "
@@ -353,7 +378,6 @@ def _ablate(args: argparse.Namespace) -> int:
     labels = [m.label for m in metrics]
     ranking = rank_ablation(values["<full>"], {k: (groups[k], values[k]) for k in groups}, labels, seed=args.seed)
     registry = load_registry()
-    out = args.out or PROJECT_ROOT / "results" / "ablation" / full.scenario.name
     out.mkdir(parents=True, exist_ok=True)
     table = _ablation_table(ranking, metrics, registry)
     (out / "ablation.md").write_text(

@@ -9,13 +9,20 @@ Layout of a results folder::
 Each run is written as soon as it finishes (to a temporary name, then renamed),
 so an interrupted batch keeps every finished run and the same command can
 resume by running only the missing indices.
+
+The manifest says ``"created_by": "multivector"``; only a folder with such a
+manifest (or an older one with the project's keys) and nothing but the layout
+above is ever deleted (:func:`prepare_results_folder`), and default folders are
+checked to lie inside their results root (:func:`results_folder`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -32,8 +39,132 @@ DIMENSIONS = ("state", "domain", "power", "bloc", "corridor")
 """Columns of the long table that label an outcome's dimensions."""
 
 
+CREATED_BY = "multivector"
+"""The manifest's ``created_by``: marks a folder that the project wrote."""
+
+MANIFEST_FORMAT = 1
+"""The manifest's ``manifest_format``."""
+
+LEGACY_MANIFEST_KEYS = frozenset(
+    {"package_version", "git_commit", "scenario", "scenario_hash", "design", "runs", "root_seed", "seeds"})
+"""Keys every manifest has carried, also before ``created_by`` (older folders are recognised by them)."""
+
+LAYOUT: dict[str, bool] = {
+    "manifest.json": False, "manifest.json.tmp": False, "report.html": False,
+    "steps": True, "summary": True, "figures": True,
+}
+"""Entries the project writes in a results folder → whether the entry is a folder (of plain files)."""
+
+
 class ResultsMismatchError(RuntimeError):
     """A results folder holds runs of a different scenario or design."""
+
+
+class ResultsPathError(RuntimeError):
+    """A results folder that may not be written or deleted: outside its results root, or not the project's."""
+
+
+def results_folder(root: Path, *parts: str) -> Path:
+    """A default results folder ``root/parts…``, checked to lie inside ``root``.
+
+    Args:
+        root: The results root (need not exist yet).
+        *parts: Folder names below it, e.g. ``("compare", "a--b")``.
+
+    Returns:
+        ``root`` joined with ``parts``.
+
+    Raises:
+        ResultsPathError: If the folder, once ``..`` and symbolic links are
+            resolved, is the root itself or lies outside it.
+    """
+    folder = root.joinpath(*parts)
+    real_root, real = root.resolve(), folder.resolve()
+    if real == real_root or not real.is_relative_to(real_root):
+        raise ResultsPathError(f"results folder {folder} resolves outside the results root {root}; refused "
+                               "(scenario names must be identifiers; choose a folder with --out)")
+    return folder
+
+
+def is_results_folder(path: Path) -> bool:
+    """Whether ``path`` is a real folder (no symbolic link) holding a manifest the project wrote.
+
+    A manifest counts if it says ``"created_by": "multivector"`` with a
+    ``manifest_format`` number, or, for folders written before that marker,
+    if it has every key of :data:`LEGACY_MANIFEST_KEYS`. The manifest is only
+    parsed, never shown.
+    """
+    manifest = path / "manifest.json"
+    if path.is_symlink() or not path.is_dir() or manifest.is_symlink() or not manifest.is_file():
+        return False
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return False
+    if not isinstance(data, dict):
+        return False
+    if data.get("created_by") == CREATED_BY and type(data.get("manifest_format")) is int:
+        return True
+    return data.keys() >= LEGACY_MANIFEST_KEYS
+
+
+def prepare_results_folder(path: Path, *, overwrite: bool, protected: Sequence[tuple[str, Path]] = ()) -> None:
+    """Make sure a batch may write into ``path``; with ``overwrite``, discard the project's results there first.
+
+    A missing or empty folder is fine. An existing results folder of the
+    project is kept (to resume) or, with ``overwrite``, deleted — but only if
+    it is not, and does not contain, a protected folder, and holds nothing
+    but what a batch writes (:data:`LAYOUT`). Anything else is refused and
+    nothing is deleted. A symbolic link is never followed for deletion.
+
+    Args:
+        path: The results folder.
+        overwrite: Delete an existing results folder of the project.
+        protected: (label, folder) pairs that must never be deleted, with
+            their ancestors, e.g. ``("the project checkout", root)``.
+
+    Raises:
+        ResultsPathError: If the folder may not be used or deleted; the message
+            is one line and says that nothing was deleted.
+    """
+    if not os.path.lexists(path):
+        return
+    refused, tail = ("--overwrite refused", "; nothing deleted") if overwrite else ("refused", "")
+    if overwrite and path.is_symlink():
+        raise ResultsPathError(f"{path}: {refused}: it is a symbolic link, which is not followed{tail}")
+    if not path.is_dir():
+        raise ResultsPathError(f"{path}: {refused}: not a folder{tail}")
+    if overwrite:
+        real = path.resolve()
+        hits = sorted((real != guard.resolve(), i) for i, (_, guard) in enumerate(protected)
+                      if guard.resolve().is_relative_to(real))  # the folder itself first, then what it contains
+        if hits:
+            label, guard = protected[hits[0][1]]
+            raise ResultsPathError(f"{path}: {refused}: it is or contains {label} ({guard}){tail}")
+    if not any(path.iterdir()):
+        return
+    if not is_results_folder(path):
+        raise ResultsPathError(f"{path}: {refused}: not a results folder (no manifest written by Multivector){tail}; "
+                               "choose a new or empty folder with --out")
+    if not overwrite:
+        return
+    stranger = _foreign_entry(path)
+    if stranger is not None:
+        raise ResultsPathError(f"{path}: {refused}: it holds {stranger!r}, which a batch does not write{tail}")
+    shutil.rmtree(path)
+
+
+def _foreign_entry(path: Path) -> str | None:
+    """The first entry of a results folder that a batch does not write (or a link), else ``None``."""
+    for entry in sorted(path.iterdir()):
+        is_folder = LAYOUT.get(entry.name)
+        if is_folder is None or entry.is_symlink() or entry.is_dir() != is_folder:
+            return entry.name
+        if is_folder:
+            for inner in sorted(entry.iterdir()):
+                if inner.is_symlink() or not inner.is_file():
+                    return f"{entry.name}/{inner.name}"
+    return None
 
 
 def package_version() -> str:
@@ -76,7 +207,7 @@ class ResultsFolder:
         return self.path / "manifest.json"
 
     def start(self, manifest: dict[str, Any]) -> None:
-        """Write the manifest, or check it matches the one already there.
+        """Write the manifest (marked ``created_by``), or check it matches the one already there.
 
         Raises:
             ResultsMismatchError: If the folder holds runs of another scenario or design.
@@ -90,8 +221,9 @@ class ResultsFolder:
                         f"({existing.get(key)!r} vs {manifest.get(key)!r}); choose another --out or pass --overwrite"
                     )
             return
+        marked = {"created_by": CREATED_BY, "manifest_format": MANIFEST_FORMAT, **manifest}
         temporary = self.manifest_path.with_suffix(".json.tmp")
-        temporary.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        temporary.write_text(json.dumps(marked, indent=2, ensure_ascii=False))
         os.replace(temporary, self.manifest_path)  # a kill mid-write leaves no half manifest
 
     def finished(self) -> set[int]:
