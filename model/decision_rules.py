@@ -1,24 +1,36 @@
 """Pluggable decision rules of the Central Asian states, named after their theory.
 
-Each rule turns the net value a state sees in leaning on each power, per domain,
-into a target alignment. All rules share one utility (concept §3):
+Every rule scores an alignment ``a`` (a point of the simplex over the powers)
+in each domain with one utility form (ODD §7.1):
 
-    U(a) = Σ_p a_p · u_p − λ · Σ_p a_p²,      u_p = L·B_p − C_p
+    U(a) = Σ_p a_p · (α · (u_p + τ_p) − β · θ_p) − λ_eff · Σ_p a_p²
 
-whose maximiser on the simplex is the projection of ``u / (2λ)``. The quadratic
-term is λ times the Herfindahl index of the alignment: the cost of depending on
-one partner (SU23-04, SU23-14). The rules differ in how λ and u are formed:
+``u`` is the net value of leaning on each power this quarter (offers, regime
+protection, minus secondary-sanctions cost), ``τ`` the value of the state's
+existing ties, ``θ`` each power's threat (proximity × effort) and the last
+term λ_eff times the Herfindahl index: the cost of depending on one partner
+(SU23-04, SU23-14). The maximiser is the Euclidean projection of
+``(α(u + τ) − βθ) / (2λ_eff)`` onto the simplex, so a rule is fully described by
+its three coefficients (:class:`RuleTerms`):
 
-* ``multivector_hedging`` (default; SU23-04, SU23-14, ZE23-18): λ rises with the
-  pressure to choose sides, so pressure spreads alignment more evenly — the
-  "dynamic balance" between one- and multi-directional balancing.
-* ``bandwagoning`` (structural realism's alternative): λ is near zero, so the
-  state follows the best offer.
-* ``balancing_threat`` (Walt's balance of threat): every power is penalised in
-  proportion to its threat — capacity × proximity — so the state leans away from
-  the most threatening.
-* ``positive_neutrality`` (Turkmenistan; SU23-62, YA24-08): a large λ and
-  discounted offers keep every partner at arm's length.
+* ``multivector_hedging`` (default; SU23-04, SU23-14, ZE23-18): α = 1, β = the
+  threat weight, λ_eff = λ · (1 + s · pressure) · (1 + leverage). Pressure to
+  choose sides and the leverage that competing formats and regional cohesion
+  give both raise the cost of concentrating, so both spread alignment more
+  evenly (YA24-01, YA24-04).
+* ``bandwagoning`` (structural realism's alternative): λ_eff near zero and no
+  threat term, so the state follows the best offer.
+* ``balancing_threat`` (Walt's balance of threat): threat weighs four times as
+  much, and pressure does not change how the state spreads itself.
+* ``positive_neutrality`` (Turkmenistan; SU23-62, YA24-08): offers count half,
+  λ_eff is four times a hedger's, keeping every partner at arm's length.
+
+**Revealed ties.** ``τ`` is not a free parameter: it is set once, from the
+state's 2021 alignment ``a⁰`` and the 2021 conditions, so that ``a⁰`` *is* the
+rule's optimum then (:func:`revealed_ties`). Because the optimum is a
+projection, this is exact: ``τ = (2λ_eff⁰ a⁰ + βθ⁰)/α − u⁰`` (plus any constant,
+which the projection ignores). Every later movement therefore has a cause: a
+change in offers, protection, exposure, pressure, leverage or threat.
 
 Register new rules with :func:`register`; a scenario chooses one per state.
 """
@@ -33,7 +45,7 @@ import numpy as np
 from model.simplex import project_to_simplex
 
 MIN_AVERSION = 0.02
-"""Floor on λ so the projection stays defined (utility units)."""
+"""Floor on λ_eff so the projection stays defined (utility units)."""
 
 NEUTRALITY_AVERSION_FACTOR = 4.0
 """Assumption: a neutral state weighs dependence four times as heavily as a hedger."""
@@ -41,30 +53,59 @@ NEUTRALITY_AVERSION_FACTOR = 4.0
 NEUTRALITY_OFFER_DISCOUNT = 0.5
 """Assumption: a neutral state values offers at half, to keep distance from all."""
 
+BALANCING_THREAT_FACTOR = 4.0
+"""Assumption: a balancer weighs threat four times as heavily as a hedger."""
+
 
 @dataclass(frozen=True)
 class DecisionContext:
-    """What a state knows when it decides, for every domain at once.
+    """What shapes one state's rule this quarter.
 
     Attributes:
-        net_value: ``u[d, p]`` = leverage × offers − costs (utility units).
-        aversion: The state's dependence aversion λ.
-        pressure: Pressure to choose sides this quarter (≥ 0).
-        pressure_sensitivity: How strongly pressure raises λ.
-        threat: Threat posed by each power, ``[p]`` in [0, 1].
-        threat_weight: Weight of threat for ``balancing_threat``.
+        aversion: The state's dependence aversion λ (utility units).
+        pressure: Pressure to choose sides on this state (≥ 0; ODD §7.5).
+        pressure_sensitivity: How strongly pressure raises λ (SU23-04).
+        leverage: Leverage per domain, ``[d]`` (≥ 0; formats and cohesion, YA24-01).
+        threat_weight: Weight of threat in the utility.
     """
 
-    net_value: np.ndarray
     aversion: float
     pressure: float
     pressure_sensitivity: float
-    threat: np.ndarray
+    leverage: np.ndarray
     threat_weight: float
 
 
-DecisionRule = Callable[[DecisionContext], np.ndarray]
-"""A rule maps a context to a target alignment ``[d, p]`` on the simplex."""
+@dataclass(frozen=True)
+class RuleTerms:
+    """The coefficients of a rule's utility for one state, per domain.
+
+    Attributes:
+        value_weight: α, the weight of net value and ties (> 0).
+        threat_weight: β, the weight of threat (≥ 0).
+        aversion: λ_eff per domain, ``[d]`` (≥ :data:`MIN_AVERSION`).
+    """
+
+    value_weight: float
+    threat_weight: float
+    aversion: np.ndarray
+
+    def scores(self, net_value: np.ndarray, ties: np.ndarray, threat: np.ndarray) -> np.ndarray:
+        """``[d, p]`` linear scores ``α(u + τ) − βθ`` of leaning on each power."""
+        return self.value_weight * (net_value + ties) - self.threat_weight * threat[None, :]
+
+    def target(self, net_value: np.ndarray, ties: np.ndarray, threat: np.ndarray) -> np.ndarray:
+        """``[d, p]`` the alignment that maximises the utility (the closed-form projection)."""
+        return project_to_simplex(self.scores(net_value, ties, threat) / (2.0 * self.aversion[:, None]))
+
+    def utility(self, alignment: np.ndarray, net_value: np.ndarray, ties: np.ndarray, threat: np.ndarray) -> float:
+        """The utility of an ``[d, p]`` alignment, summed over domains (utility units)."""
+        linear = (alignment * self.scores(net_value, ties, threat)).sum()
+        return float(linear - (self.aversion[:, None] * alignment**2).sum())
+
+
+DecisionRule = Callable[[DecisionContext], RuleTerms]
+"""A rule maps what shapes a state's choice to the coefficients of its utility."""
 
 _RULES: dict[str, DecisionRule] = {}
 
@@ -97,31 +138,47 @@ def rule_names() -> tuple[str, ...]:
 
 
 def optimal_alignment(net_value: np.ndarray, aversion: float) -> np.ndarray:
-    """Maximiser of ``a·u − λ·Σa²`` on the simplex, row by row."""
+    """Maximiser of ``a·u − λ·Σa²`` on the simplex, row by row (α = 1, no ties, no threat)."""
     return project_to_simplex(net_value / (2.0 * max(aversion, MIN_AVERSION)))
 
 
+def revealed_ties(terms: RuleTerms, net_value: np.ndarray, threat: np.ndarray, alignment: np.ndarray) -> np.ndarray:
+    """``[d, p]`` value of existing ties that makes ``alignment`` the rule's optimum under these conditions.
+
+    With ``τ`` so chosen, ``α(u + τ) − βθ = 2λ_eff · a``, whose projection is
+    ``a`` itself (``a`` already lies on the simplex). Ties are normalised to
+    mean zero per domain, which the projection ignores.
+    """
+    ties = (2.0 * terms.aversion[:, None] * alignment + terms.threat_weight * threat[None, :]) / terms.value_weight
+    ties = ties - net_value
+    return ties - ties.mean(axis=-1, keepdims=True)
+
+
+def _hedging_aversion(ctx: DecisionContext) -> np.ndarray:
+    return ctx.aversion * (1.0 + ctx.pressure_sensitivity * ctx.pressure) * (1.0 + ctx.leverage)
+
+
 @register("multivector_hedging")
-def multivector_hedging(ctx: DecisionContext) -> np.ndarray:
-    """Hedge: dependence aversion grows with pressure to pick a side (SU23-04)."""
-    aversion = ctx.aversion * (1.0 + ctx.pressure_sensitivity * ctx.pressure)
-    return optimal_alignment(ctx.net_value, aversion)
+def multivector_hedging(ctx: DecisionContext) -> RuleTerms:
+    """Hedge: pressure to pick a side and leverage both raise the cost of dependence (SU23-04, YA24-01)."""
+    return RuleTerms(1.0, ctx.threat_weight, np.maximum(_hedging_aversion(ctx), MIN_AVERSION))
 
 
 @register("bandwagoning")
-def bandwagoning(ctx: DecisionContext) -> np.ndarray:
-    """Bandwagon: follow the best offer, ignoring the cost of dependence."""
-    return optimal_alignment(ctx.net_value, MIN_AVERSION)
+def bandwagoning(ctx: DecisionContext) -> RuleTerms:
+    """Bandwagon: follow the best offer, ignoring the cost of dependence and threat."""
+    return RuleTerms(1.0, 0.0, np.full_like(ctx.leverage, MIN_AVERSION, dtype=float))
 
 
 @register("balancing_threat")
-def balancing_threat(ctx: DecisionContext) -> np.ndarray:
-    """Balance against threat: penalise powers by capacity × proximity."""
-    return optimal_alignment(ctx.net_value - ctx.threat_weight * ctx.threat[None, :], ctx.aversion)
+def balancing_threat(ctx: DecisionContext) -> RuleTerms:
+    """Balance against threat: threat (proximity × effort) weighs four times; pressure changes nothing."""
+    aversion = ctx.aversion * (1.0 + ctx.leverage)
+    return RuleTerms(1.0, BALANCING_THREAT_FACTOR * ctx.threat_weight, np.maximum(aversion, MIN_AVERSION))
 
 
 @register("positive_neutrality")
-def positive_neutrality(ctx: DecisionContext) -> np.ndarray:
-    """Positive neutrality: keep all powers at arm's length (SU23-62)."""
-    aversion = ctx.aversion * NEUTRALITY_AVERSION_FACTOR * (1.0 + ctx.pressure_sensitivity * ctx.pressure)
-    return optimal_alignment(NEUTRALITY_OFFER_DISCOUNT * ctx.net_value, aversion)
+def positive_neutrality(ctx: DecisionContext) -> RuleTerms:
+    """Positive neutrality: offers count half and dependence four times (SU23-62)."""
+    aversion = NEUTRALITY_AVERSION_FACTOR * _hedging_aversion(ctx)
+    return RuleTerms(NEUTRALITY_OFFER_DISCOUNT, ctx.threat_weight, np.maximum(aversion, MIN_AVERSION))

@@ -1,114 +1,137 @@
 """Cooperation formats and the leverage their competition gives the states.
 
 "Competitive multilateralism" (YA24-01..05): each active format a state attends
-adds to its bargaining leverage, a summit-level format more than a ministerial
-one, but the effect of each is diluted by how many there are (YA24-41):
+adds to its leverage *in the domains the format covers*, a summit-level format
+more than a ministerial one, but the effect of each is diluted by how many
+there are (YA24-41); acting as a group adds leverage in every domain
+(ZE23-24, ZE23-33):
 
-    L_i = 1 + κ · W_i / (1 + φ · (N_i − 1)) + κ_c · cohesion
+    ℓ[i, d] = κ · δ_i · Σ_f attend[i, f] · w_f · covers[f, d] + κ_c · cohesion
+    δ_i = 1 / (1 + φ · (N_i − 1))
 
-with ``W_i`` the level-weighted count of formats the state attends, ``N_i`` their
-number, ``κ`` leverage per format and ``φ`` the fragmentation penalty. A sponsor
-also gains diplomatic offer value with the members of its formats.
+with ``w_f`` the level weight, ``N_i`` the number of formats state *i* attends,
+``κ`` leverage per format and ``φ`` the fragmentation penalty. Leverage raises
+the cost of concentrating on one partner in the hedging rules
+(``model.decision_rules``), so it widens, never narrows, the states' spread.
+Separately, a sponsor gains offer value with the states attending its formats,
+in the domains they cover (``sponsor_gain``; YA24-39). A formally neutral state
+(SU23-62) attends formats only outside the security domain.
 
-Formats upgrade to summit level on their scheduled date (digest §8) or, for
-formats without one, with a hazard that grows with the number of rival
-sponsors already at summit level (YA24-39: everyone upgrades C5+ formats).
+A format meets from ``start`` to ``end``. Its level starts at ``level``, rises to
+summit level on its scheduled date (digest §8) or, for a dialogue without one,
+with a hazard that grows with the number of rival sponsors already at summit
+level (YA24-39); a dated ``parameter`` event can also set it. The live level is
+the ``formats.level`` entry of the run's tables.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.calendar import quarter_ordinal
-from model.params import FormatParams, InstitutionParams
+from model.params import DOMAINS
+from model.tables import Tables
 
 C5 = "C5"
 """Sponsor code of the states' own formats (the consultative meetings)."""
+
+SUMMIT = "summit"
+"""The level of a heads-of-state format."""
+
+SECURITY = DOMAINS.index("security")
 
 
 class FormatArena:
     """Active formats, their levels, attendance and the leverage they yield.
 
     Args:
-        formats: Format parameters keyed by id.
-        params: Institutional parameters.
-        state_codes: State codes in model order.
-        power_codes: Power codes in model order.
+        tables: The run's live parameters (formats, institutions, states' neutrality).
+        first_quarter: Ordinal of the horizon's first quarter (formats scheduled to
+            reach summit level by then start at summit level).
     """
 
-    def __init__(
-        self,
-        formats: dict[str, FormatParams],
-        params: InstitutionParams,
-        state_codes: tuple[str, ...],
-        power_codes: tuple[str, ...],
-    ) -> None:
-        self.ids = tuple(formats)
-        self.params = params
-        self.start = np.array([quarter_ordinal(f.start) for f in formats.values()])
-        self.summit_from = np.array(
-            [quarter_ordinal(f.summit_from) if f.summit_from else np.iinfo(np.int64).max for f in formats.values()]
-        )
-        self.scheduled = np.array([f.summit_from is not None for f in formats.values()])
-        self.is_dialogue = np.array([f.kind == "dialogue" for f in formats.values()])
-        self.sponsor_index = np.array([power_codes.index(f.sponsor) if f.sponsor in power_codes else -1 for f in formats.values()])
-        self.is_c5 = np.array([f.sponsor == C5 for f in formats.values()])
-        self.members = np.array([[code in f.members for f in formats.values()] for code in state_codes], dtype=bool)
-        self.n_powers = len(power_codes)
+    def __init__(self, tables: Tables, first_quarter: int) -> None:
+        self.tables = tables
+        formats = tables.formats
+        self.ids = formats.codes
+        powers = tables.powers.codes
+        self.sponsor_index = np.array([powers.index(s) if s in powers else -1 for s in formats.sponsor], dtype=int)
+        self.is_c5 = np.array([s == C5 for s in formats.sponsor], dtype=bool)
+        self.n_powers = len(powers)
+        self.sponsor_matrix = np.array([[s == p for p in powers] for s in formats.sponsor], dtype=float).reshape(-1, len(powers))
+        n_states = len(tables.states.codes)
+        formats.level[formats.summit_from <= first_quarter] = SUMMIT
         self.active = np.zeros(len(self.ids), dtype=bool)
-        self.summit = np.zeros(len(self.ids), dtype=bool)
-        self.attending = np.zeros_like(self.members)
+        self.attending = np.zeros((n_states, len(self.ids)), dtype=bool)
 
-    def step(self, quarter: int, rng: np.random.Generator, diplomacy: np.ndarray) -> None:
-        """Update activity, levels and attendance for absolute quarter ``quarter``.
+    @property
+    def summit(self) -> np.ndarray:
+        """Per format: meeting at summit level now."""
+        return self.tables.formats.level == SUMMIT
+
+    @property
+    def is_dialogue(self) -> np.ndarray:
+        """Per format: a C5+X dialogue (not a treaty organisation)."""
+        return self.tables.formats.kind == "dialogue"
+
+    def step(self, quarter: int, rng: np.random.Generator | None, diplomacy: np.ndarray) -> None:
+        """Update activity, levels and attendance for the quarter with ordinal ``quarter``.
 
         Args:
             quarter: Quarter ordinal (see :func:`model.calendar.quarter_ordinal`).
-            rng: The model's generator.
+            rng: The model's generator (``None``: no endogenous upgrades, as at set-up).
             diplomacy: ``[state, power]`` diplomatic alignment.
         """
-        self.active = self.start <= quarter
-        self.summit |= self.active & (self.summit_from <= quarter)
-        self._endogenous_upgrades(rng)
-        self.attending = self.members & self.active[None, :] & self._willing(diplomacy)
+        formats = self.tables.formats
+        self.active = (formats.start <= quarter) & (quarter <= formats.end)
+        formats.level[self.active & (formats.summit_from == quarter)] = SUMMIT
+        if rng is not None:
+            self._endogenous_upgrades(rng)
+        self.attending = formats.members.T & self.active[None, :] & self._willing(diplomacy)
 
     def _endogenous_upgrades(self, rng: np.random.Generator) -> None:
-        candidates = self.active & ~self.summit & ~self.scheduled & self.is_dialogue & (self.sponsor_index >= 0)
+        formats = self.tables.formats
+        candidates = (self.active & ~self.summit & (formats.summit_from == np.iinfo(np.int64).max)
+                      & self.is_dialogue & (self.sponsor_index >= 0))
         if not candidates.any():
             return
-        summit_sponsors = set(self.sponsor_index[self.summit & (self.sponsor_index >= 0)].tolist())
+        summit_sponsors = set(self.sponsor_index[self.active & self.summit & (self.sponsor_index >= 0)].tolist())
         rivals = np.array([len(summit_sponsors - {s}) for s in self.sponsor_index])
-        hazard = np.minimum(1.0, self.params.upgrade_hazard * rivals / max(self.n_powers, 1))
-        self.summit |= candidates & (rng.random(len(self.ids)) < hazard)
+        hazard = np.minimum(1.0, self.tables.institutions.upgrade_hazard * rivals / max(self.n_powers, 1))
+        formats.level[candidates & (rng.random(len(self.ids)) < hazard)] = SUMMIT
 
     def _willing(self, diplomacy: np.ndarray) -> np.ndarray:
         """``[state, format]``: the state engages enough with the sponsor to attend."""
         sponsor_share = np.where(self.sponsor_index >= 0, diplomacy[:, np.maximum(self.sponsor_index, 0)], 1.0)
-        return sponsor_share >= self.params.attendance_threshold
+        return sponsor_share >= self.tables.institutions.attendance_threshold
 
     @property
     def level_weight(self) -> np.ndarray:
         """Weight of each format: ``summit_weight`` at summit level, 1 otherwise."""
-        return np.where(self.summit, self.params.summit_weight, 1.0)
+        return np.where(self.summit, self.tables.institutions.summit_weight, 1.0)
 
     def dilution(self) -> np.ndarray:
         """Per state: ``1 / (1 + φ (N_i − 1))`` for the N_i formats it attends."""
         count = self.attending.sum(axis=1)
-        return 1.0 / (1.0 + self.params.fragmentation_penalty * np.maximum(count - 1, 0))
+        return 1.0 / (1.0 + self.tables.institutions.fragmentation_penalty * np.maximum(count - 1, 0))
 
-    def leverage(self, cohesion: float, cohesion_leverage: float) -> np.ndarray:
-        """Bargaining leverage multiplier per state (≥ 1)."""
-        weighted = (self.attending * self.level_weight[None, :]).sum(axis=1)
-        return 1.0 + self.params.leverage_per_format * weighted * self.dilution() + cohesion_leverage * cohesion
+    def weight(self) -> np.ndarray:
+        """``[state, format, domain]``: level weight of each attended format in each domain it covers, diluted.
 
-    def sponsor_bonus(self) -> np.ndarray:
-        """``[state, power]``: diplomatic offer a sponsor gains through its formats."""
-        bonus = np.zeros((self.members.shape[0], self.n_powers))
-        effect = self.attending * self.level_weight[None, :] * self.dilution()[:, None] * self.params.leverage_per_format
-        for f, sponsor in enumerate(self.sponsor_index):
-            if sponsor >= 0:
-                bonus[:, sponsor] += effect[:, f]
-        return bonus
+        A formally neutral state's attendance counts outside the security domain only (SU23-62).
+        """
+        covers = self.tables.formats.domains[None, :, :] & self.attending[:, :, None]
+        neutral = self.tables.states.neutrality
+        covers[neutral, :, SECURITY] = False
+        return covers * self.level_weight[None, :, None] * self.dilution()[:, None, None]
+
+    def leverage(self, cohesion: float) -> np.ndarray:
+        """``[state, domain]`` leverage ℓ ≥ 0 from formats and regional cohesion."""
+        inst, dom = self.tables.institutions, self.tables.domestic
+        return inst.leverage_per_format * self.weight().sum(axis=1) + dom.cohesion_leverage * cohesion
+
+    def sponsor_gain(self) -> np.ndarray:
+        """``[state, domain, power]``: offer value each sponsor gains through its attended formats."""
+        return self.tables.institutions.sponsor_gain * np.einsum("sfd,fp->sdp", self.weight(), self.sponsor_matrix)
 
     def c5_attendance(self) -> float:
         """Share of states attending an active format of their own (C5) this quarter."""

@@ -29,12 +29,20 @@ class Mechanism:
 
 MECHANISMS: dict[str, Mechanism] = {
     "dependence_cost": Mechanism(
-        "model.decision_rules.optimal_alignment", ("SU23-14", "ZE23-42"),
+        "model.decision_rules.RuleTerms", ("SU23-14", "ZE23-42"),
         "States pay λ × the Herfindahl index of their alignment, so no single partner is allowed to dominate.",
+    ),
+    "revealed_ties": Mechanism(
+        "model.decision_rules.revealed_ties", ("SU23-14", "YA24-13"),
+        "Existing ties are worth exactly what makes each state's 2021 alignment its rule's choice under 2021 conditions.",
     ),
     "dynamic_balance": Mechanism(
         "model.decision_rules.multivector_hedging", ("SU23-04", "ZE23-24"),
         "Pressure to pick a side raises the dependence cost, spreading alignment more evenly rather than forcing a choice.",
+    ),
+    "pressure_follows_exposure": Mechanism(
+        "model.model.MultivectorModel.pressure", ("SU23-04", "SU23-22"),
+        "Pressure to choose sides weighs on each state in proportion to its trade with Russia and its share of circumvention.",
     ),
     "issue_by_issue_alignment": Mechanism(
         "model.agents.CentralAsianState", ("ZE23-18",),
@@ -44,12 +52,20 @@ MECHANISMS: dict[str, Mechanism] = {
         "model.decision_rules.positive_neutrality", ("SU23-62",),
         "A neutral state discounts every offer and weighs dependence four times as heavily, keeping all powers at arm's length.",
     ),
-    "russia_priority": Mechanism(
-        "model.model.MultivectorModel.net_value", ("SU23-06",),
-        "A standing bonus for Russia in every domain, with a trend: 'restrain, not de-Russify' keeps it, de-Russification erodes it.",
+    "neutral_state_stays_out_of_blocs": Mechanism(
+        "model.institutions.FormatArena.weight", ("SU23-62", "YA24-08"),
+        "A formally neutral state's formats count outside the security domain only, and it invites no foreign intervention.",
+    ),
+    "standing_priority": Mechanism(
+        "model.model.MultivectorModel.current_ties", ("SU23-06", "ZE23-25"),
+        "A standing priority keeps part of a power's 2021 share in named domains from being spread away under pressure; a trend can erode it.",
+    ),
+    "threat_balance": Mechanism(
+        "model.model.MultivectorModel.threat", ("SU23-15", "SU23-03"),
+        "A power's threat grows with its effort and its proximity; every rule leans away from rising threat, a balancer most.",
     ),
     "values_conditionality_cost": Mechanism(
-        "model.model.MultivectorModel.net_value", ("CH25-45", "CH25-46"),
+        "model.model.MultivectorModel.reception", ("CH25-45", "CH25-46"),
         "Offers tied to values conditionality lose value in proportion to the state's sovereignty sensitivity.",
     ),
     "regime_protection_value": Mechanism(
@@ -57,8 +73,12 @@ MECHANISMS: dict[str, Mechanism] = {
         "In the security domain, powers that protect incumbents against unrest are worth more to insecure regimes.",
     ),
     "rival_denial_allocation": Mechanism(
-        "model.agents.ExternalPower.allocate", ("YA24-39", "ZE23-01"),
-        "Each power moves its capacity toward states that value it and where rivals lead, scaled by its denial motive.",
+        "model.powers.PowerStrategies.allocation_target", ("YA24-39", "ZE23-01"),
+        "Each power moves its effort toward states that value it and where rivals lead, scaled by its denial motive.",
+    ),
+    "effort_follows_lost_ground": Mechanism(
+        "model.powers.PowerStrategies.respond", ("YA24-39", "CH25-23"),
+        "A power that loses influence commits more of its capacity to the region, in proportion to its denial motive.",
     ),
     "reexport_channel": Mechanism(
         "model.sanctions.SanctionsRegime.step", ("SU23-18", "CH25-34"),
@@ -68,13 +88,19 @@ MECHANISMS: dict[str, Mechanism] = {
         "model.sanctions.SanctionsRegime.step", ("CH25-26", "SU23-22"),
         "While circumvention persists, secondary enforcement climbs through outreach, visits and designations, deterring re-exports.",
     ),
+    "secondary_exposure": Mechanism(
+        "model.sanctions.SanctionsRegime.exposure", ("CH25-26", "CH25-34"),
+        "Each state's expected secondary cost follows its own circumvention and designated firms; "
+        "it lowers the value of its economic tilt to Russia.",
+    ),
     "bank_compliance_not_state_policy": Mechanism(
         "model.sanctions.SanctionsRegime.step", ("CH25-41", "SU23-05", "SU23-08"),
-        "Banks comply with Western sanctions in response to expected secondary cost, while formal adherence needs a clear Western diplomatic tilt.",
+        "Banks comply in response to their state's expected secondary cost, while formal adherence needs a clear Western diplomatic tilt.",
     ),
     "format_leverage_and_fragmentation": Mechanism(
         "model.institutions.FormatArena.leverage", ("YA24-01", "YA24-04", "YA24-41"),
-        "Every competing C5+X format adds bargaining leverage, while their number dilutes each one's effect.",
+        "Every competing C5+X format adds leverage in the domains it covers, raising the cost of concentrating; "
+        "their number dilutes each one's effect.",
     ),
     "summit_upgrade_race": Mechanism(
         "model.institutions.FormatArena", ("YA24-39",),
@@ -82,7 +108,7 @@ MECHANISMS: dict[str, Mechanism] = {
     ),
     "security_provider_of_last_resort": Mechanism(
         "model.domestic.DomesticDynamics.unrest", ("ZE23-14", "YA24-14"),
-        "Severe unrest calls in the power most able and willing to intervene, which then gains security alignment.",
+        "Severe unrest calls in the power most able and willing to intervene, which then gains lasting security alignment.",
     ),
     "unrest_hazard": Mechanism(
         "model.domestic.DomesticDynamics.draw_unrest", ("SU23-54", "SU23-51", "YA24-48"),

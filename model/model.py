@@ -10,12 +10,15 @@ import numpy as np
 from model.agents import CentralAsianState, ExternalPower
 from model.calendar import quarter_ordinal, quarter_range
 from model.corridors import CorridorNetwork
+from model.decision_rules import DecisionContext, RuleTerms, get_rule, revealed_ties
 from model.domestic import DomesticDynamics
 from model.institutions import FormatArena
 from model.outcomes import Recorder, summarise
 from model.params import BLOCS, DOMAINS, Event, Scenario
+from model.powers import PowerStrategies, influence
 from model.sanctions import SanctionsRegime
-from model.simplex import hedging_index
+from model.simplex import hedging_index, project_to_simplex
+from model.tables import Tables
 
 SECURITY, ECONOMY, DIPLOMACY = (DOMAINS.index(d) for d in ("security", "economy", "diplomacy"))
 
@@ -23,17 +26,11 @@ TRADE_ALIGNMENT_ELASTICITY = 0.5
 """Assumption: trade with a power scales with (economic alignment / 2021 alignment)^0.5."""
 
 SENTIMENT_WEIGHT = 0.5
-"""Assumption: utility units per unit of public sentiment toward a power (SU23-15, DE22-36)."""
-
-
-def _baseline() -> Scenario:
-    """The library's baseline scenario (read by the scenario package, which owns YAML)."""
-    from scenarios import load_scenario
-
-    return load_scenario("baseline")
+"""Assumption: a fully warm (+1) or hostile (−1) public raises or lowers the value of a power's offers by half (SU23-15, DE22-36)."""
 
 
 def _resolve(scenario: Scenario | str | None, overrides: dict[str, Any]) -> Scenario:
+    """The scenario to run: as given, or read by the scenario package (which owns YAML)."""
     if isinstance(scenario, Scenario) and not overrides:
         return scenario
     from scenarios import load_scenario
@@ -47,10 +44,12 @@ class MultivectorModel(mesa.Model):
     """Five Central Asian states pursuing multi-vector balancing among external powers.
 
     One step is one quarter on the calendar (``2021Q1`` …). Each step fires the
-    scenario's dated events, lets the powers allocate capacity, runs the
-    sanctions, corridor and institutional submodels, lets each state move its
-    per-domain alignment by its decision rule, runs domestic dynamics and
-    records every outcome (see ``model.outcomes.OUTCOMES``).
+    scenario's dated events, lets the powers set their effort and allocate it,
+    runs the sanctions, corridor and institutional submodels, lets each state
+    move its per-domain alignment by its decision rule, runs trade and domestic
+    dynamics and records every outcome (see ``model.outcomes.OUTCOMES``). The
+    2021 alignment is the decision rules' own choice under 2021 conditions
+    (``model.decision_rules.revealed_ties``), so every movement has a cause.
 
     Args:
         scenario: A resolved :class:`~model.params.Scenario`, a library name
@@ -63,8 +62,12 @@ class MultivectorModel(mesa.Model):
 
     Attributes:
         params: The resolved scenario (named so as not to shadow Mesa 3.5's own ``Model.scenario``).
+        tables: The live parameter values (``model.tables``); dated parameter events change them.
         quarters: Quarter labels of the horizon.
         t: Index of the next quarter to simulate.
+        alignment: ``[state, domain, power]`` alignment now (the agents' views read it).
+        alignment_2021: The 2021 alignment.
+        ties: ``[state, domain, power]`` value of existing ties revealed by the 2021 alignment.
         outcomes: Outcome name → array ``(steps, …)``; NaN for steps not yet run.
     """
 
@@ -76,53 +79,55 @@ class MultivectorModel(mesa.Model):
         collect: bool = True,
         **overrides: Any,
     ) -> None:
-        """Build agents and submodels from the scenario."""
+        """Build agents and submodels from the scenario and reveal the 2021 ties."""
         super().__init__(rng=rng)
-        self.params = _baseline() if scenario is None and not overrides else _resolve(scenario, overrides)
+        self.params = _resolve(scenario, overrides)
         sc = self.params
+        self.tables = Tables(sc)
         self.quarters = quarter_range(sc.start, sc.end)
+        self.first_quarter = quarter_ordinal(sc.start)
         self.t = 0
         self.state_codes, self.power_codes = sc.state_codes, sc.power_codes
-        self.states = [CentralAsianState(self, c, p, self.power_codes) for c, p in sc.states.items()]
-        self.powers = [ExternalPower(self, c, p, len(self.states)) for c, p in sc.powers.items()]
+        self.states = [CentralAsianState(self, i, c, p) for i, (c, p) in enumerate(sc.states.items())]
+        self.powers = [ExternalPower(self, i, c, p) for i, (c, p) in enumerate(sc.powers.items())]
+        self.alignment_2021 = np.stack([s.alignment_2021 for s in self.states])
+        self.alignment = self.alignment_2021.copy()
         self._build_static_arrays()
-        self.sanctions = SanctionsRegime(sc.sanctions, self.state_codes, self.openness)
-        self.corridors = CorridorNetwork(dict(sc.corridors), sc.transport, self.state_codes, self.power_codes)
-        self.arena = FormatArena(dict(sc.formats), sc.institutions, self.state_codes, self.power_codes)
-        self.domestic = DomesticDynamics(sc.domestic, self.states, self.power_codes, self.rng)
+        self.strategies = PowerStrategies(self.tables, self.gdp_weight, self.alignment)
+        self.sanctions = SanctionsRegime(self.tables)
+        self.corridors = CorridorNetwork(self.tables)
+        self.arena = FormatArena(self.tables, self.first_quarter)
+        self.domestic = DomesticDynamics(self.tables, self.rng, self.protection())
         self.events_by_step = self._schedule(sc.timeline)
-        self.partnership_boost: list[tuple[int, np.ndarray]] = []
+        self.partnerships: list[tuple[int, np.ndarray]] = []
         self.unrest_now = np.zeros(len(self.states))
         self.interventions_now = np.zeros(len(self.powers))
         self.trade_level = self.base_trade.copy()
+        self.trade_intensity = self.previous_intensity = self.base_trade.sum(axis=1)
+        self.reexport_bn = np.zeros(len(self.states))
+        self._reveal_ties()
         self.recorder = Recorder(len(self.quarters), self._sizes())
         self.datacollector = _make_datacollector() if collect else None
 
     # ------------------------------------------------------------------ set-up
 
     def _build_static_arrays(self) -> None:
-        sc = self.params
-        self.bloc_of = np.array([BLOCS.index(p.params.bloc) for p in self.powers])
+        sc, tables = self.params, self.tables
+        self.bloc_of = np.array([BLOCS.index(b) for b in tables.powers.bloc])
         self.senders = np.array([c in sc.sanctions.senders for c in self.power_codes])
         self.target = self.power_codes.index(sc.sanctions.target)
-        self.openness = np.array([s.params.circumvention_openness for s in self.states])
-        self.gdp_weight = np.array([s.params.gdp_bn for s in self.states])
-        self.gdp_weight = self.gdp_weight / self.gdp_weight.sum()
-        self.state_value = np.sqrt(self.gdp_weight)
-        shares = np.array([[s.params.trade_shares.get(c, 0.0) for c in self.power_codes] for s in self.states])
-        self.base_trade = shares * np.array([s.params.trade_bn for s in self.states])[:, None]
-        self.anchor = np.stack([s.anchor for s in self.states])
-        self.regime_support = np.array([p.params.regime_support for p in self.powers])
-        self.conditionality = np.array([p.params.conditionality for p in self.powers])
-        self.proximity = np.array([p.params.proximity for p in self.powers])
-        self.sovereignty = np.array([s.params.sovereignty_sensitivity for s in self.states])
-        self.sentiment = np.array([[s.params.sentiment.get(c, 0.0) for c in self.power_codes] for s in self.states])
+        self.russia = self.power_codes.index("RUS") if "RUS" in self.power_codes else self.target
+        gdp = tables.states.gdp_bn
+        self.gdp_weight = gdp / gdp.sum()
+        shares = tables.states.trade_shares
+        self.base_trade = shares * tables.states.trade_bn[:, None]
+        total = self.base_trade.sum(axis=1)
+        self.target_share_2021 = np.where(total > 0, self.base_trade[:, self.target] / np.maximum(total, 1e-12), 0.0)
 
     def _schedule(self, timeline: tuple[Event, ...]) -> dict[int, list[Event]]:
-        first = quarter_ordinal(self.params.start)
         schedule: dict[int, list[Event]] = {}
         for event in timeline:
-            schedule.setdefault(quarter_ordinal(event.at) - first, []).append(event)
+            schedule.setdefault(quarter_ordinal(event.at) - self.first_quarter, []).append(event)
         return schedule
 
     def _sizes(self) -> dict[str, int]:
@@ -130,6 +135,16 @@ class MultivectorModel(mesa.Model):
             "state": len(self.states), "power": len(self.powers), "domain": len(DOMAINS),
             "bloc": len(BLOCS), "corridor": len(self.corridors.ids),
         }
+
+    def _reveal_ties(self) -> None:
+        """Set the value of existing ties so that the 2021 alignment is every rule's choice under 2021 conditions."""
+        self.arena.step(self.first_quarter, None, self.alignment[:, DIPLOMACY])
+        self.effort_2021 = self.strategies.effort.copy()
+        self.ties = np.zeros_like(self.alignment)
+        value, threat = self.net_value(), self.threat()
+        self.terms = self.terms_2021 = self.rule_terms()
+        for i, terms in enumerate(self.terms):
+            self.ties[i] = revealed_ties(terms, value[i], threat, self.alignment[i])
 
     # -------------------------------------------------------------- the step
 
@@ -139,9 +154,9 @@ class MultivectorModel(mesa.Model):
         return self.quarters[min(self.t, len(self.quarters) - 1)]
 
     @property
-    def alignment(self) -> np.ndarray:
-        """``[state, domain, power]`` alignment of all states."""
-        return np.stack([s.alignment for s in self.states])
+    def years(self) -> float:
+        """Years since the start of the horizon at the quarter being simulated."""
+        return self.t / 4
 
     def step(self) -> None:
         """Simulate one quarter: events, powers, sanctions, corridors, formats, decisions, trade, domestic, record."""
@@ -150,13 +165,15 @@ class MultivectorModel(mesa.Model):
             return
         self.unrest_now = np.zeros(len(self.states))
         self.interventions_now = np.zeros(len(self.powers))
+        self.partnerships = [(until, boost) for until, boost in self.partnerships if until > self.t]
         for event in self.events_by_step.get(self.t, []):
             self._apply_event(event)
-        alignment = self.alignment
-        self._powers_step(alignment)
-        designated = self.sanctions.step(self.rng, alignment[:, DIPLOMACY][:, self.senders].sum(axis=1))
+        if self.t > 0:
+            self.strategies.follow_trend()
+        self.strategies.respond(self.alignment)
+        designated = self.sanctions.step(self.rng, self.alignment[:, DIPLOMACY][:, self.senders].sum(axis=1))
         self.corridors.step(self.t, self.sanctions.intensity, self.sanctions.enforcement)
-        self.arena.step(quarter_ordinal(self.quarter), self.rng, alignment[:, DIPLOMACY])
+        self.arena.step(quarter_ordinal(self.quarter), self.rng, self.alignment[:, DIPLOMACY])
         self._states_decide()
         self._trade_step()
         self._domestic_step(designated)
@@ -188,125 +205,207 @@ class MultivectorModel(mesa.Model):
         """Outcome name → array ``(steps, …)`` (see ``model.outcomes.OUTCOMES``)."""
         return self.recorder.data
 
+    # ----------------------------------------------------------------- events
+
     def _apply_event(self, event: Event) -> None:
-        payload = event.payload
-        handlers = {
-            "sanctions_package": lambda: self.sanctions.apply_package(payload["intensity"]),
-            "enforcement_step": lambda: self.sanctions.apply_enforcement(payload["level"], payload["stage"]),
-            "designation": lambda: self._designate(payload["state"], payload["firms"]),
-            "unrest": lambda: self._unrest(self.state_codes.index(payload["state"]), payload["severity"]),
-            "security_shock": lambda: self.domestic.security_shock(
-                [self.state_codes.index(s) for s in payload["states"]], payload["threat"]),
-            "capacity_shock": lambda: self._capacity_shock(payload["power"], payload["factor"]),
-            "corridor_investment": lambda: self.corridors.invest(
-                self.corridors.ids.index(payload["corridor"]), payload["capacity"], self.t + payload["lag"]),
-            "partnership": lambda: self._partnership(payload),
-        }
-        handlers[event.type]()
+        getattr(self, f"_event_{event.type}")(event.payload)
 
-    def _designate(self, state: str, firms: float) -> None:
-        self.sanctions.designations[self.state_codes.index(state)] += firms
+    def _event_sanctions_package(self, p: dict[str, Any]) -> None:
+        self.sanctions.apply_package(p["intensity"])
 
-    def _capacity_shock(self, power: str, factor: float) -> None:
-        self.powers[self.power_codes.index(power)].shock *= factor
+    def _event_enforcement_step(self, p: dict[str, Any]) -> None:
+        self.sanctions.apply_enforcement(p["level"], p["stage"])
 
-    def _partnership(self, payload: dict[str, Any]) -> None:
-        boost = np.zeros((len(self.states), len(DOMAINS), len(self.powers)))
-        boost[self.state_codes.index(payload["state"]), DOMAINS.index(payload["domain"]),
-              self.power_codes.index(payload["power"])] = payload["boost"]
-        self.partnership_boost.append((self.t + payload["quarters"], boost))
+    def _event_ease_enforcement(self, p: dict[str, Any]) -> None:
+        self.sanctions.ease_enforcement(p["level"], p["stage"])
+
+    def _event_designation(self, p: dict[str, Any]) -> None:
+        self.sanctions.designate(self.state_codes.index(p["state"]), p["firms"])
+
+    def _event_unrest(self, p: dict[str, Any]) -> None:
+        self._unrest(self.state_codes.index(p["state"]), p["severity"])
+
+    def _event_security_shock(self, p: dict[str, Any]) -> None:
+        self.domestic.security_shock([self.state_codes.index(s) for s in p["states"]], p["threat"])
+
+    def _event_capacity_shock(self, p: dict[str, Any]) -> None:
+        self.strategies.shock(self.power_codes.index(p["power"]), p["factor"])
+
+    def _event_corridor_investment(self, p: dict[str, Any]) -> None:
+        self.corridors.invest(self.corridors.ids.index(p["corridor"]), p["capacity"], self.t + p["lag"])
+
+    def _event_partnership(self, p: dict[str, Any]) -> None:
+        boost = np.zeros_like(self.alignment)
+        boost[self.state_codes.index(p["state"]), DOMAINS.index(p["domain"]), self.power_codes.index(p["power"])] = p["boost"]
+        self.partnerships.append((self.t + p["quarters"], boost))
+
+    def _event_parameter(self, p: dict[str, Any]) -> None:
+        path = tuple(p["path"].split("."))
+        value = p["set"] if "set" in p else self.tables.get(path) * p["scale"]
+        self.tables.set(path, value)
 
     def _unrest(self, state: int, severity: float) -> None:
-        provider = self.domestic.unrest(state, severity, self.powers)
+        intervention = self.tables.powers.intervention
+        provider = self.domestic.unrest(state, severity, self.alignment[state, SECURITY], intervention)
         self.unrest_now[state] += 1
         if provider is not None:
             self.interventions_now[provider] += 1
+            self._intervene(state, provider)
 
-    def _powers_step(self, alignment: np.ndarray) -> None:
-        years = self.t / 4
-        mean_alignment = alignment.mean(axis=1)  # [state, power]
-        for p, power in enumerate(self.powers):
-            power.update_capacity(years)
-            rivals = np.delete(mean_alignment, p, axis=1).max(axis=1)
-            power.allocate(self.state_value, np.maximum(rivals - mean_alignment[:, p], 0.0),
-                           self.params.behaviour.allocation_rate)
+    def _intervene(self, state: int, provider: int) -> None:
+        """Shift security alignment toward the intervening power and re-anchor the ties there (ZE23-14).
+
+        The intervention changes what the state's security ties are worth: the
+        shift is added to the revealed ties, so it lasts instead of relaxing back.
+        """
+        boost = self.tables.domestic.intervention_boost
+        before = self.alignment[state, SECURITY].copy()
+        toward = np.zeros_like(before)
+        toward[provider] = 1.0
+        self.alignment[state, SECURITY] = (1 - boost) * before + boost * toward
+        terms = self.terms[state]
+        shift = self.alignment[state, SECURITY] - before
+        self.ties[state, SECURITY] += 2.0 * terms.aversion[SECURITY] / terms.value_weight * shift
+
+    # ------------------------------------------------------------- the states
+
+    def reception(self) -> np.ndarray:
+        """``[state, power]``: how each state values a unit of each power's offers.
+
+        Warm publics raise it, hostile ones lower it (SU23-15, DE22-36); values
+        conditionality lowers it for sovereignty-sensitive states (CH25-45, CH25-46):
+        ``(1 + w_s · sentiment) / (1 + sovereignty · conditionality)``.
+        """
+        states, powers = self.tables.states, self.tables.powers
+        warmth = 1.0 + SENTIMENT_WEIGHT * states.sentiment
+        return warmth / (1.0 + states.sovereignty_sensitivity[:, None] * powers.conditionality[None, :])
+
+    def standing(self) -> np.ndarray:
+        """``[domain, power]`` standing priority π now: its level plus its trend, in [0, 1], in the named domains (SU23-06)."""
+        powers = self.tables.powers
+        level = np.clip(powers.standing + powers.standing_trend * self.years, 0.0, 1.0)
+        return (powers.standing_domains * level[:, None]).T
+
+    def current_ties(self) -> np.ndarray:
+        """``[state, domain, power]`` value of ties now: the revealed ties plus the standing priority's hold.
+
+        When the cost of dependence λ_eff rises above its 2021 level (pressure,
+        leverage), every share is spread toward the others; a standing priority π
+        keeps that share of the power's 2021 alignment from being spread away:
+        ``τ + π · 2(λ_eff − λ_eff⁰) · a⁰ / α`` (SU23-06: a safety distance, not de-Russification).
+        """
+        hold = self.standing()
+        extra = np.stack([
+            2.0 * (terms.aversion - start.aversion)[:, None] * self.alignment_2021[i] / terms.value_weight
+            for i, (terms, start) in enumerate(zip(self.terms, self.terms_2021, strict=True))
+        ])
+        return self.ties + hold[None, :, :] * extra
 
     def net_value(self) -> np.ndarray:
-        """``[state, domain, power]`` net value of leaning on each power (utility units).
+        """``[state, domain, power]`` net value of leaning on each power this quarter (utility units).
 
-        Offers (powers' allocations, formats' sponsor bonus, corridor sponsorship
-        and partnership upgrades) are multiplied by each state's leverage; then
-        come the value of existing ties, regime protection in security, the
-        standing priority given to Russia, public sentiment, and the costs of
-        values conditionality and of secondary-sanctions exposure.
+        Offers (the powers' allocated effort, sponsors' gains from formats,
+        corridor sponsorship, partnership upgrades), valued by each state's reception;
+        plus regime protection in security; minus the expected secondary-sanctions
+        cost of economic alignment with the target.
         """
-        b = self.params.behaviour
-        offers = np.stack([p.offers(b.offer_scale) for p in self.powers], axis=-1)
-        offers *= self._courting_scale()[:, None, None]
-        offers[:, DIPLOMACY] += self.arena.sponsor_bonus()
-        offers[:, ECONOMY] += self.params.transport.sponsor_influence * self.corridors.sponsor_presence()
-        self.partnership_boost = [(until, boost) for until, boost in self.partnership_boost if until > self.t]
-        for _, boost in self.partnership_boost:
-            offers += boost
-        leverage = self.arena.leverage(self.domestic.cohesion, self.params.domestic.cohesion_leverage)
-        value = leverage[:, None, None] * offers + b.anchor_weight * self.anchor
-        insecurity = 1 - np.array([s.regime_security for s in self.states])
-        value[:, SECURITY] += b.regime_weight * insecurity[:, None] * self.regime_support[None, :]
-        value[:, :, self.target] += b.russia_priority + b.russia_priority_trend * self.t / 4
-        value += SENTIMENT_WEIGHT * self.sentiment[:, None, :]
-        value -= self.sovereignty[:, None, None] * self.conditionality[None, None, :]
-        exposure = self.params.sanctions.secondary_cost * self.sanctions.enforcement * self.sanctions.intensity
-        value[:, ECONOMY, self.target] -= exposure
+        tables = self.tables
+        offers = self.strategies.offers() + self.arena.sponsor_gain()
+        offers[:, ECONOMY] += tables.transport.sponsor_influence * self.corridors.sponsor_presence()
+        for _, boost in self.partnerships:
+            offers = offers + boost
+        value = self.reception()[:, None, :] * offers
+        insecurity = 1 - self.domestic.regime_security
+        value[:, SECURITY] += tables.behaviour.regime_weight * insecurity[:, None] * tables.powers.regime_support[None, :]
+        value[:, ECONOMY, self.target] -= self.sanctions.expected_cost()
         return value
 
-    def _courting_scale(self) -> np.ndarray:
-        """Per state: rescaling that makes total attention equal to the powers' total capacity.
-
-        A state courted more than others does not see larger offers from every
-        power alike; what it gains from being courted is leverage (formats).
-        """
-        capacity = np.array([p.capacity for p in self.powers])
-        attention = np.stack([p.capacity * p.allocation * len(self.states) for p in self.powers], axis=-1).sum(axis=1)
-        return capacity.sum() / np.maximum(attention, 1e-9)
-
-    def pressure(self) -> float:
-        """Pressure to choose sides: enforcement and the war's demands on loyalty (SU23-04)."""
-        return self.params.behaviour.pressure_weight * (self.sanctions.enforcement + self.sanctions.intensity) / 2
-
     def threat(self) -> np.ndarray:
-        """Threat of each power: proximity × capacity relative to the largest, in [0, 1]."""
-        capacity = np.array([p.capacity for p in self.powers])
-        return self.proximity * capacity / capacity.max()
+        """``[power]`` threat: proximity × effort relative to the largest 2021 effort."""
+        return self.tables.powers.proximity * self.strategies.effort / max(self.effort_2021.max(), 1e-12)
+
+    def pressure(self) -> np.ndarray:
+        """``[state]`` pressure to choose sides (SU23-04).
+
+        ``pressure_weight · (s · r_i / r̄⁰ + e · c_i / c̄) / 2``: the war's demands
+        weigh on a state in proportion to its trade with the target (``r_i``,
+        re-exports included, relative to the 2021 mean ``r̄⁰``), enforcement in
+        proportion to its circumvention relative to the region's mean ``c̄``.
+        """
+        s = self.sanctions
+        total = self.trade_level.sum(axis=1)
+        ties = np.where(total > 0, self.trade_level[:, self.target] / np.maximum(total, 1e-12), 0.0)
+        reference = self.target_share_2021.mean()
+        trade_term = ties / reference if reference > 0 else np.zeros_like(ties)
+        mean_circumvention = s.circumvention.mean()
+        exposure_term = s.circumvention / mean_circumvention if mean_circumvention > 0 else np.ones_like(ties)
+        return self.tables.behaviour.pressure_weight * (s.intensity * trade_term + s.enforcement * exposure_term) / 2
+
+    def leverage(self) -> np.ndarray:
+        """``[state, domain]`` leverage ℓ from formats and cohesion (YA24-01, ZE23-24)."""
+        return self.arena.leverage(self.domestic.cohesion)
+
+    def rule_terms(self) -> list[RuleTerms]:
+        """Each state's utility coefficients under its decision rule this quarter."""
+        states, behaviour = self.tables.states, self.tables.behaviour
+        pressure, leverage = self.pressure(), self.leverage()
+        return [
+            get_rule(states.decision_rule[i])(DecisionContext(
+                float(states.dependence_aversion[i]), float(pressure[i]), float(states.pressure_sensitivity[i]),
+                leverage[i], behaviour.threat_weight))
+            for i in range(len(self.states))
+        ]
+
+    def targets(self) -> np.ndarray:
+        """``[state, domain, power]`` the alignment each state's rule chooses this quarter."""
+        value, threat = self.net_value(), self.threat()
+        self.terms = self.rule_terms()
+        ties = self.current_ties()
+        return np.stack([terms.target(value[i], ties[i], threat) for i, terms in enumerate(self.terms)])
+
+    def utility(self, alignment: np.ndarray | None = None) -> np.ndarray:
+        """``[state]`` each state's utility of an alignment (its current one by default) under its own rule."""
+        alignment = self.alignment if alignment is None else alignment
+        value, threat, ties = self.net_value(), self.threat(), self.current_ties()
+        return np.array([terms.utility(alignment[i], value[i], ties[i], threat) for i, terms in enumerate(self.terms)])
 
     def _states_decide(self) -> None:
-        b = self.params.behaviour
-        value, pressure, threat = self.net_value(), self.pressure(), self.threat()
-        for i, state in enumerate(self.states):
-            state.decide(value[i], pressure, threat, b.noise, b.threat_weight)
+        """Each state closes part of the gap to its rule's target, with noise, on the simplex."""
+        target = self.targets()
+        rate = self.tables.states.adjustment_rate[:, None, None]
+        jitter = self.tables.behaviour.noise * self.rng.normal(0.0, 1.0, size=self.alignment.shape)
+        self.alignment = project_to_simplex(self.alignment + rate * (target - self.alignment) + jitter)
+
+    # ---------------------------------------------------------- trade, domestic
 
     def _trade_step(self) -> None:
         """Trade by partner: 2021 structure × GDP × alignment, plus sanctions effects (SU23-18, SU23-21)."""
-        economy = self.alignment[:, ECONOMY]
-        tilt = (economy / self.anchor[:, ECONOMY]) ** TRADE_ALIGNMENT_ELASTICITY
-        gdp = np.array([s.gdp_index for s in self.states])
+        tilt = (self.alignment[:, ECONOMY] / self.alignment_2021[:, ECONOMY]) ** TRADE_ALIGNMENT_ELASTICITY
+        gdp = self.domestic.gdp_index
         trade = self.base_trade * gdp[:, None] * tilt
         s = self.sanctions
-        trade[:, self.target] *= 1 + self.params.sanctions.diversion * s.intensity
-        reexport = s.circumvention * self.base_trade[:, self.target]
+        openness = self.tables.states.circumvention_openness
+        trade[:, self.target] *= 1 + self.tables.sanctions.diversion * s.intensity * openness
+        reexport = s.circumvention * trade[:, self.target]
         self.reexport_bn = reexport
         trade[:, self.target] += reexport
         west = self.base_trade[:, self.senders]
         trade[:, self.senders] += reexport[:, None] * west / np.maximum(west.sum(axis=1, keepdims=True), 1e-9)
-        self.previous_trade, self.trade_level = self.trade_level, trade
+        self.trade_level = trade
+        self.previous_intensity, self.trade_intensity = self.trade_intensity, trade.sum(axis=1) / gdp
 
     def _domestic_step(self, designated: np.ndarray) -> None:
-        capacity = np.array([p.capacity for p in self.powers])
-        trade_change = self.trade_level.sum(axis=1) / self.previous_trade.sum(axis=1) - 1
-        self.domestic.grow(trade_change, capacity, self.corridors.transit_gain(), designated)
+        before = self.previous_intensity
+        trade_change = np.where(before > 0, self.trade_intensity / np.maximum(before, 1e-12) - 1, 0.0)
+        self.domestic.grow(trade_change, self.strategies.capacity, self.corridors.transit_gain(), designated)
         for i, severity in self.domestic.draw_unrest():
             self._unrest(i, severity)
-        self.domestic.update_regime_security(self.alignment[:, SECURITY], self.regime_support)
+        self.domestic.update_regime_security(self.protection())
         self.domestic.update_cohesion(self.arena.c5_attendance(), self.alignment[:, DIPLOMACY])
+
+    def protection(self) -> np.ndarray:
+        """``[state]`` security ties to powers that protect incumbents: security alignment · regime support."""
+        return self.alignment[:, SECURITY] @ self.tables.powers.regime_support
 
     # ------------------------------------------------------------- recording
 
@@ -320,15 +419,19 @@ class MultivectorModel(mesa.Model):
             "hedging_index": hedging_index(a),
             "largest_share": a.max(axis=-1),
             "bloc_share": blocs,
-            "russia_share": a[..., self.target],
-            "influence": (self.gdp_weight[:, None] * a.mean(axis=1)).sum(axis=0),
-            "capacity": np.array([p.capacity for p in self.powers]),
+            "russia_share": a[..., self.russia],
+            "influence": influence(a, self.gdp_weight),
+            "capacity": self.strategies.capacity,
+            "effort": self.strategies.commitment,
+            "threat": self.threat(),
             "trade": self.trade_level,
             "trade_index": np.where(self.base_trade > 0, self.trade_level / base, np.nan),
             "exports_to_russia": self.trade_level[:, self.target] / 2 + self.reexport_bn / 2,
             "imports_from_west": self.trade_level[:, self.senders].sum(axis=1) / 2 + self.reexport_bn / 2,
             "circumvention": self.reexport_bn,
             "designations": s.designations,
+            "secondary_cost": s.expected_cost(),
+            "pressure": self.pressure(),
             "bank_compliance": s.bank_compliance,
             "formal_adherence": s.adherence.astype(float),
             "sanctions_intensity": s.intensity,
@@ -340,14 +443,14 @@ class MultivectorModel(mesa.Model):
             "formats_active": float(self.arena.active.sum()),
             "summit_formats": float(self.arena.summit_count),
             "fragmentation": self.arena.fragmentation(),
-            "leverage": self.arena.leverage(self.domestic.cohesion, self.params.domestic.cohesion_leverage),
+            "leverage": 1.0 + self.leverage(),
             "cohesion": self.domestic.cohesion,
-            "regime_security": np.array([st.regime_security for st in self.states]),
+            "regime_security": self.domestic.regime_security,
             "unrest": self.unrest_now,
             "interventions": self.interventions_now,
-            "growth": np.array([st.growth for st in self.states]),
-            "gdp_index": np.array([st.gdp_index for st in self.states]),
-            "foreign_bases": (a[:, SECURITY] >= self.params.behaviour.basing_threshold).sum(axis=0).astype(float),
+            "growth": self.domestic.growth,
+            "gdp_index": self.domestic.gdp_index,
+            "foreign_bases": (a[:, SECURITY] >= self.tables.behaviour.basing_threshold).sum(axis=0).astype(float),
         })
 
     def summary(self) -> dict[str, float]:

@@ -38,6 +38,8 @@ class Spec:
         options: Allowed strings for ``choice``.
         optional: True when the field may be omitted (its default applies).
         total_at_most: Upper bound on the sum of a map's entries.
+        initial: True when the value is the state of the world in 2021 (read
+            once at set-up, so a dated ``parameter`` event cannot change it).
     """
 
     kind: str
@@ -49,6 +51,7 @@ class Spec:
     options: tuple[str, ...] = ()
     optional: bool = False
     total_at_most: float | None = None
+    initial: bool = False
 
 
 def spec(default: Any = None, **kwargs: Any) -> Any:
@@ -83,8 +86,8 @@ class StateParams:
         "multivector_hedging", kind="choice", doc="Named decision rule (model.decision_rules)",
         options=("multivector_hedging", "bandwagoning", "balancing_threat", "positive_neutrality"),
     )
-    gdp_bn: float = spec(kind="real", unit="US$ bn (2021)", low=0.1, high=10_000, doc="Economy size in 2021")
-    trade_bn: float = spec(kind="real", unit="US$ bn (2021)", low=0, high=10_000, doc="Goods trade turnover in 2021")
+    gdp_bn: float = spec(kind="real", unit="US$ bn (2021)", initial=True, low=0.1, high=10_000, doc="Economy size in 2021")
+    trade_bn: float = spec(kind="real", unit="US$ bn (2021)", initial=True, low=0, high=10_000, doc="Goods trade turnover in 2021")
     trend_growth: float = spec(kind="real", unit="%/yr", low=-10, high=20, doc="Growth with no shocks")
     trade_shares: Mapping[str, float] = spec(
         kind="power_map", low=0, high=1, total_at_most=1.0001,
@@ -112,9 +115,11 @@ class StateParams:
     )
     adjustment_rate: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Share of the gap to the target closed per quarter")
     sovereignty_sensitivity: float = spec(kind="real", low=0, high=5, doc="Cost weight of values conditionality")
-    neutrality: bool = spec(False, kind="flag", doc="Formally neutral (descriptive; the positive_neutrality rule carries the behaviour)")
+    neutrality: bool = spec(False, kind="flag",
+        doc="Formally neutral: attends formats only outside the security domain and invites no foreign intervention")
     afghan_exposure: float = spec(kind="real", low=0, high=1, doc="Exposure to Afghan spill-over")
-    regime_security: float = spec(kind="real", low=0, high=1, doc="Initial regime security")
+    regime_security: float = spec(kind="real", low=0, high=1, initial=True,
+        doc="Regime security in 2021, the level it returns to when conditions are as in 2021")
     succession_risk: float = spec(kind="real", low=0, high=1, doc="Risk attached to an incomplete leadership transition")
     circumvention_openness: float = spec(
         kind="real", low=0, high=1, doc="How easily goods can be re-exported to Russia (customs union, routes)",
@@ -130,14 +135,23 @@ class PowerParams:
 
     name: str = spec("", kind="text", world=False, doc="Display name")
     bloc: str = spec(kind="choice", options=BLOCS, doc="Grouping used for the Russia / China / West triangle")
-    capacity: float = spec(kind="real", unit="index (China 2021 = 1)", low=0, high=10, doc="Resources the power devotes to Central Asia in 2021")
+    capacity: float = spec(kind="real", unit="index (China 2021 = 1)", low=0, high=10, initial=True,
+        doc="Resources the power devotes to Central Asia in 2021")
     capacity_growth: float = spec(kind="real", unit="%/yr", low=-20, high=20, doc="Trend change of that capacity")
     advantage: Mapping[str, float] = spec(kind="domain_map", low=0, high=1, doc="Comparative advantage by domain")
-    denial: float = spec(kind="real", low=0, high=3, doc="How strongly allocation chases rivals' gains")
+    denial: float = spec(kind="real", low=0, high=3,
+        doc="Denial motive: how strongly the power chases rivals' gains with its allocation and steps up its effort when it loses ground")
     regime_support: float = spec(kind="real", low=0, high=1, doc="Support offered to incumbents against unrest")
     conditionality: float = spec(kind="real", low=0, high=1, doc="Values conditionality attached to offers")
     intervention: float = spec(0.0, kind="real", low=0, high=1, optional=True, doc="Capacity to intervene against unrest")
-    proximity: float = spec(kind="real", low=0, high=1, doc="Geographic proximity to the region (used for threat)")
+    proximity: float = spec(kind="real", low=0, high=1,
+        doc="Geographic proximity to the region: the threat a power poses is proximity × its effort (every decision rule)")
+    standing: float = spec(0.0, kind="real", low=0, high=1,
+        doc="Standing priority: share of the states' 2021 alignment with the power, in standing_domains, "
+            "kept from being spread away when pressure or leverage raise the cost of dependence")
+    standing_domains: tuple[str, ...] = spec((), kind="domains", doc="Domains in which the standing priority holds")
+    standing_trend: float = spec(0.0, kind="real", unit="1/yr", low=-1, high=1,
+        doc="Yearly change of the standing priority (negative: the priority erodes)")
 
 
 @dataclass(frozen=True)
@@ -147,12 +161,14 @@ class FormatParams:
     name: str = spec("", kind="text", world=False, doc="Display name")
     sponsor: str = spec(kind="choice", doc="Power that leads the format ('C5' for the states' own)")
     members: tuple[str, ...] = spec(kind="states", doc="Central Asian member states")
-    domains: tuple[str, ...] = spec(kind="domains", doc="Issue domains the format covers (descriptive; not yet read by the dynamics)")
+    domains: tuple[str, ...] = spec(kind="domains",
+        doc="Issue domains the format covers: its leverage and its sponsor's gain apply in these domains")
     kind: str = spec("dialogue", kind="choice", options=("dialogue", "organisation"), doc="C5+X dialogue or treaty organisation")
     start: str = spec(kind="quarter", doc="First meeting (quarter)")
     level: str = spec("ministerial", kind="choice", options=LEVELS,
-        doc="Level at the start (descriptive; the level in the dynamics follows summit_from)")
+        doc="Level when the format starts; summit_from, a rival's race or a dated parameter event changes it later")
     summit_from: str | None = spec(None, kind="quarter", optional=True, doc="Quarter of the upgrade to summit level")
+    end: str | None = spec(None, kind="quarter", optional=True, doc="Last quarter in which the format meets (none: open-ended)")
 
 
 @dataclass(frozen=True)
@@ -160,7 +176,7 @@ class CorridorParams:
     """A transport or pipeline route carrying the region's trade."""
 
     name: str = spec("", kind="text", world=False, doc="Display name")
-    capacity: float = spec(kind="real", unit="Mt/yr", low=0, high=1000, doc="Capacity in 2021")
+    capacity: float = spec(kind="real", unit="Mt/yr", low=0, high=1000, initial=True, doc="Capacity in 2021")
     cost: float = spec(kind="real", unit="index (northern route = 1)", low=0.1, high=10, doc="Base generalised cost per tonne")
     sanctions_exposure: float = spec(kind="real", low=0, high=1, doc="Share of the route exposed to sanctions on Russia")
     sponsors: Mapping[str, float] = spec(kind="power_map", low=0, high=1, total_at_most=1.0001, doc="Sponsoring powers' shares")
@@ -176,25 +192,31 @@ class SanctionsParams:
     senders: tuple[str, ...] = spec(kind="powers", doc="Powers imposing sanctions on Russia")
     target: str = spec("RUS", kind="choice", doc="Sanctioned power")
     wedge: float = spec(kind="real", low=0, high=2, doc="Price wedge per unit of sanctions intensity")
-    diversion: float = spec(kind="real", low=0, high=1, doc="Russia's trade redirected to the region per unit of intensity")
+    diversion: float = spec(kind="real", low=0, high=1,
+        doc="Russia's trade redirected to the region per unit of intensity, scaled by each state's circumvention openness")
     reexport_elasticity: float = spec(kind="real", low=0, high=5, doc="Re-export volume per unit wedge (share of 2021 Russia trade)")
     enforcement_escalation: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Growth of enforcement while circumvention persists")
     designation_rate: float = spec(kind="real", unit="firms per quarter at full enforcement", low=0, high=50, doc="Designations hazard scale")
     deterrence: float = spec(kind="real", low=0, high=5, doc="How much enforcement suppresses circumvention")
-    bank_compliance_response: float = spec(kind="real", low=0, high=10, doc="Banks' compliance response to expected secondary cost")
+    bank_compliance_response: float = spec(kind="real", low=0, high=10,
+        doc="Bank-level compliance per unit of a state's expected secondary cost")
     bank_compliance_floor: Mapping[str, float] = spec(
         {}, kind="state_map", low=0, high=1, optional=True, doc="Minimum bank-level compliance by state",
     )
     adherence_threshold: float = spec(kind="real", low=0, high=1, doc="Western diplomatic alignment above which a state formally adheres")
-    secondary_cost: float = spec(kind="real", low=0, high=5,
-        doc="Utility cost of economic alignment with the target per unit of enforcement × intensity")
+    secondary_cost: float = spec(kind="real", low=0, high=20,
+        doc="Expected cost per unit of a state's secondary exposure (enforcement × its circumvention and designations): "
+            "lowers the value of economic alignment with the target and drives bank compliance")
 
 
 @dataclass(frozen=True)
 class InstitutionParams:
     """How the density of formats turns into leverage (YA24-01, YA24-41)."""
 
-    leverage_per_format: float = spec(kind="real", low=0, high=2, doc="Leverage gained per competing active format")
+    leverage_per_format: float = spec(kind="real", low=0, high=2,
+        doc="Leverage per level-weighted attended format, in each domain it covers: raises the cost of concentrating on one partner")
+    sponsor_gain: float = spec(kind="real", low=0, high=2,
+        doc="Offer value a sponsor gains per level-weighted attended format, in each domain the format covers")
     fragmentation_penalty: float = spec(kind="real", low=0, high=2, doc="Dilution of each format's effect by their number")
     summit_weight: float = spec(kind="real", low=1, high=5, doc="Effect of a summit-level format relative to a ministerial one")
     upgrade_hazard: float = spec(kind="real", unit="1/quarter", low=0, high=1,
@@ -213,19 +235,20 @@ class DomesticParams:
     intervention_threshold: float = spec(kind="real", low=0, high=1, doc="Severity above which a provider is asked to intervene")
     intervention_boost: float = spec(kind="real", low=0, high=1, doc="Shift of security alignment toward an intervening provider")
     regime_recovery: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Quarterly recovery of regime security")
-    cohesion: float = spec(kind="real", low=0, high=1, doc="Regional cohesion in 2021")
+    cohesion: float = spec(kind="real", low=0, high=1, initial=True, doc="Regional cohesion in 2021")
     cohesion_gain: float = spec(kind="real", low=0, high=1, doc="Cohesion gained per year of attended C5 meetings (applied quarterly)")
     cohesion_decay: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Erosion of cohesion from rivalry and divergence")
     rivalry: float = spec(kind="real", low=0, high=1, doc="Kazakh–Uzbek rivalry for regional leadership")
-    cohesion_leverage: float = spec(kind="real", low=0, high=2, doc="Extra leverage from acting as a group")
+    cohesion_leverage: float = spec(kind="real", low=0, high=2, doc="Leverage per unit of cohesion, in every domain, from acting as a group")
     transit_elasticity: float = spec(kind="real", low=0, high=5, doc="Elasticity of the GDP level to transit freight gained (share of 2021 demand)")
+    growth_noise: float = spec(kind="real", unit="%/yr", low=0, high=5, doc="Std. dev. of quarterly growth shocks")
 
 
 @dataclass(frozen=True)
 class TransportParams:
     """Demand for the region's transit and how it splits across routes."""
 
-    demand: float = spec(kind="real", unit="Mt/yr", low=0, high=5000, doc="Freight the routes carry in 2021")
+    demand: float = spec(kind="real", unit="Mt/yr", low=0, high=5000, initial=True, doc="Freight the routes carry in 2021")
     demand_growth: float = spec(kind="real", unit="%/yr", low=-10, high=20, doc="Trend growth of that freight")
     cost_sensitivity: float = spec(kind="real", low=0, high=20, doc="θ of the logit route choice")
     congestion: float = spec(kind="real", low=0, high=5, doc="Cost increase at full capacity (BPR-style)")
@@ -240,12 +263,14 @@ class BehaviourParams:
     noise: float = spec(kind="real", low=0, high=0.2, doc="Std. dev. of quarterly alignment noise")
     offer_scale: float = spec(kind="real", low=0, high=10, doc="Conversion of allocated capacity into offer value")
     allocation_rate: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Speed at which powers reallocate")
-    pressure_weight: float = spec(kind="real", low=0, high=5, doc="Pressure to choose sides per unit of enforcement and Russian demand")
-    russia_priority: float = spec(kind="real", low=-1, high=1, doc="Standing priority the states give Russia (SU23-06)")
-    russia_priority_trend: float = spec(kind="real", unit="1/yr", low=-1, high=1, doc="Change of that priority per year (de-Russification if < 0)")
+    pressure_weight: float = spec(kind="real", low=0, high=5,
+        doc="Pressure to choose sides per unit of sanctions intensity and enforcement, scaled by a state's ties to the target")
+    effort_response: float = spec(kind="real", low=0, high=10,
+        doc="Change of a power's regional effort per unit of lost influence (share of its 2021 level) and of denial")
+    max_effort: float = spec(kind="real", low=1, high=5, doc="Largest multiple of its 2021 effort a power commits to the region")
     regime_weight: float = spec(kind="real", low=0, high=5, doc="Value of regime protection in the security domain")
-    threat_weight: float = spec(kind="real", low=0, high=5, doc="Threat aversion used by balancing_threat")
-    anchor_weight: float = spec(kind="real", low=0, high=5, doc="Value of existing ties (trade, investment, bases) in each domain")
+    threat_weight: float = spec(kind="real", low=0, high=5,
+        doc="Weight of threat (proximity × effort) in every decision rule; balancing_threat weighs it four times")
     basing_threshold: float = spec(kind="real", low=0, high=1, doc="Security share at which a power is counted as holding a base")
 
 

@@ -1,27 +1,31 @@
-"""Sanctions on Russia, the re-export channel through the states, and enforcement.
+"""Sanctions on Russia, the re-export channel through the states, and secondary enforcement.
 
-Four separate pieces (concept §3 step 3):
+Each state has its own exposure (concept §3 step 3; ODD §7.4):
 
 * **Intensity** ``s`` of the sanctions regime, set by dated packages.
 * **Circumvention**: a price wedge ``ω = wedge · s`` opens a re-export channel
   (SU23-18: import from Europe, export to Russia). Its volume per state, as a
-  share of the state's 2021 trade with Russia, is
+  share of the state's trade with the target, is
   ``c_i = elasticity · ω · openness_i · (1 − b_i) · exp(−deterrence · e)``.
 * **Secondary enforcement** ``e`` in [0, 1] escalates while circumvention
   persists, ``e += escalation · c̄ · (1 − e)``, and passes the stages
-  outreach → visits → designations (CH25-26). Designations arrive as a Poisson
-  process in proportion to each state's share of circumvention.
-* **Bank-level compliance** ``b_i`` rises with the expected secondary cost
-  ``e · c_i`` and is distinct from **formal adherence**, a state decision taken
-  only when the state's diplomatic alignment with the sanctioning bloc exceeds
-  a threshold (SU23-05 vs CH25-41).
+  outreach → visits → designations (CH25-26); dated events can raise or ease it.
+  Designations arrive as a Poisson process in proportion to each state's share
+  of circumvention.
+* **Secondary exposure** of state *i*: ``X_i = e · (c_i + κ_D · D_i)`` with
+  ``D_i`` its designated firms. Its expected cost ``secondary_cost · X_i``
+  lowers the value of economic alignment with the target (model §7.1) and
+  drives **bank-level compliance** ``b_i`` toward
+  ``min(1, response · secondary_cost · X_i)`` (CH25-41, CH25-26) — which is
+  distinct from **formal adherence**, a state decision taken only when the
+  state's diplomatic alignment with the senders exceeds a threshold (SU23-05).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.params import SanctionsParams
+from model.tables import Tables
 
 STAGES: tuple[str, ...] = ("none", "outreach", "visits", "designations")
 """Escalation stages of secondary enforcement, in order (CH25-26)."""
@@ -32,32 +36,32 @@ STAGE_THRESHOLDS: tuple[float, ...] = (0.0, 0.1, 0.3, 0.5)
 COMPLIANCE_ADJUSTMENT = 0.25
 """Assumption: share of the gap to the compliance target banks close per quarter."""
 
+DESIGNATION_EXPOSURE = 0.01
+"""Assumption: exposure added per designated firm (six firms weigh as much as re-exports worth 6 % of trade with Russia)."""
+
 
 class SanctionsRegime:
-    """State of the sanctions regime and the circumvention channel.
+    """State of the sanctions regime, the circumvention channel and each state's exposure.
 
     Args:
-        params: The scenario's sanctions parameters.
-        state_codes: Codes of the Central Asian states, in model order.
-        openness: Circumvention openness per state, in [0, 1].
+        tables: The run's live parameters (``sanctions`` and ``states.circumvention_openness`` are read each quarter).
     """
 
-    def __init__(self, params: SanctionsParams, state_codes: tuple[str, ...], openness: np.ndarray) -> None:
-        self.params = params
-        self.openness = openness
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        n = len(tables.states.codes)
         self.intensity = 0.0
         self.enforcement = 0.0
         self.stage = 0
-        self.floor = np.array([params.bank_compliance_floor.get(code, 0.0) for code in state_codes])
-        self.bank_compliance = self.floor.copy()
-        self.circumvention = np.zeros(len(state_codes))
-        self.designations = np.zeros(len(state_codes))
-        self.adherence = np.zeros(len(state_codes), dtype=bool)
+        self.bank_compliance = tables.sanctions.bank_compliance_floor.copy()
+        self.circumvention = np.zeros(n)
+        self.designations = np.zeros(n)
+        self.adherence = np.zeros(n, dtype=bool)
 
     @property
     def wedge(self) -> float:
         """Price wedge between sanctioned and world prices (share of price)."""
-        return self.params.wedge * self.intensity
+        return self.tables.sanctions.wedge * self.intensity
 
     def apply_package(self, intensity: float) -> None:
         """Set the sanctions intensity after a package (timeline event)."""
@@ -68,8 +72,25 @@ class SanctionsRegime:
         self.enforcement = max(self.enforcement, level)
         self.stage = max(self.stage, STAGES.index(stage))
 
+    def ease_enforcement(self, level: float, stage: str) -> None:
+        """Lower enforcement to at most ``level`` and ``stage`` (timeline event)."""
+        self.enforcement = min(self.enforcement, level)
+        self.stage = min(self.stage, STAGES.index(stage))
+
+    def designate(self, state: int, firms: float) -> None:
+        """Record a dated round of designations (timeline event)."""
+        self.designations[state] += firms
+
+    def exposure(self) -> np.ndarray:
+        """Secondary exposure per state: enforcement × (circumvention share + κ_D × designated firms)."""
+        return self.enforcement * (self.circumvention + DESIGNATION_EXPOSURE * self.designations)
+
+    def expected_cost(self) -> np.ndarray:
+        """Expected secondary-sanctions cost per state (utility units): ``secondary_cost · X_i``."""
+        return self.tables.sanctions.secondary_cost * self.exposure()
+
     def step(self, rng: np.random.Generator, western_diplomacy: np.ndarray) -> np.ndarray:
-        """Advance one quarter.
+        """Advance one quarter: compliance, circumvention, enforcement, adherence, designations.
 
         Args:
             rng: The model's generator.
@@ -78,30 +99,28 @@ class SanctionsRegime:
         Returns:
             Designations made this quarter, per state (firms).
         """
-        p = self.params
+        p = self.tables.sanctions
+        floor = p.bank_compliance_floor
+        target = np.minimum(1.0, p.bank_compliance_response * self.expected_cost())
+        self.bank_compliance += COMPLIANCE_ADJUSTMENT * (np.maximum(target, floor) - self.bank_compliance)
+        self.bank_compliance = np.maximum(self.bank_compliance, floor)
+        openness = self.tables.states.circumvention_openness
         deterrence = np.exp(-p.deterrence * self.enforcement)
-        self.circumvention = p.reexport_elasticity * self.wedge * self.openness * (1 - self.bank_compliance) * deterrence
+        self.circumvention = p.reexport_elasticity * self.wedge * openness * (1 - self.bank_compliance) * deterrence
         mean_circumvention = float(self.circumvention.mean())
         self.enforcement += p.enforcement_escalation * mean_circumvention * (1 - self.enforcement)
         self.stage = max(self.stage, _stage_for(self.enforcement))
-        target = np.minimum(1.0, p.bank_compliance_response * self.enforcement * self.circumvention)
-        self.bank_compliance += COMPLIANCE_ADJUSTMENT * (np.maximum(target, self.floor) - self.bank_compliance)
-        self.bank_compliance = np.maximum(self.bank_compliance, self.floor)
         self.adherence |= western_diplomacy > p.adherence_threshold
-        return self._designate(rng, mean_circumvention)
+        return self._designate(rng)
 
-    def _designate(self, rng: np.random.Generator, mean_circumvention: float) -> np.ndarray:
-        if self.stage < STAGES.index("designations") or mean_circumvention <= 0:
+    def _designate(self, rng: np.random.Generator) -> np.ndarray:
+        total = self.circumvention.sum()
+        if self.stage < STAGES.index("designations") or total <= 0:
             return np.zeros_like(self.circumvention)
-        share = self.circumvention / self.circumvention.sum()
-        expected = self.params.designation_rate * self.enforcement * share
+        expected = self.tables.sanctions.designation_rate * self.enforcement * self.circumvention / total
         made = rng.poisson(expected).astype(float)
         self.designations += made
         return made
-
-    def secondary_exposure(self) -> np.ndarray:
-        """Expected secondary-sanctions exposure per state: enforcement × circumvention."""
-        return self.enforcement * self.circumvention
 
 
 def _stage_for(level: float) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.events import EVENT_TYPES
+from model.events import EVENT_TYPES, PARAMETER_CHANGES
 from model.params import COLLECTIONS, DOMAINS, SECTIONS, Event, Scenario, Spec, specs_of, with_values
 from scenarios.claims import Registry, load_registry
 from scenarios.errors import ScenarioError, dotted
@@ -299,7 +299,8 @@ def build_scenario(data: dict[str, Any]) -> Scenario:
                    for key, cls in COLLECTIONS.items()}
     sections = {key: _build(cls, data[key]) for key, cls in SECTIONS.items()}
     timeline = tuple(
-        Event(e["id"], e["at"], e["type"], {k: typed(s, e[k]) for k, s in EVENT_TYPES[e["type"]].items()},
+        Event(e["id"], e["at"], e["type"], {**{k: typed(s, e[k]) for k, s in EVENT_TYPES[e["type"]].items()},
+                                            **{k: e[k] for k in PARAMETER_CHANGES if k in e}},
               tuple(e.get("claims", ())))
         for e in data["timeline"]
     )

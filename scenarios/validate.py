@@ -7,14 +7,16 @@ located in the file that supplied the offending value.
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from model.calendar import quarter_ordinal
-from model.events import EVENT_TYPES, REFERENCE_KINDS
+from model.events import EVENT_TYPES, PARAMETER_CHANGES, REFERENCE_KINDS
 from model.params import COLLECTIONS, SECTIONS, Spec, specs_of
+from model.tables import field_spec, settable, settable_paths
 from scenarios.errors import MISSING
 from scenarios.merge import DEFAULT_HORIZON, HORIZON_KEYS, Merged
-from scenarios.quantities import Checker, KeyPath, suggest
+from scenarios.quantities import Checker, KeyPath, bounds_text, suggest, within
 
 EVENT_KEYS: tuple[str, ...] = ("id", "at", "type", "claims", "assumption", "note")
 """Keys every timeline event may hold besides its type's payload keys."""
@@ -105,7 +107,7 @@ def check_event(checker: Checker, path: KeyPath, event: dict[str, Any], horizon:
         checker.fail((*path, "type"), "unknown event type" if kind is not MISSING else "missing event type", kind,
                      suggest(kind, EVENT_TYPES))
     payload = EVENT_TYPES[kind]
-    allowed = EVENT_KEYS + tuple(payload)
+    allowed = EVENT_KEYS + tuple(payload) + (tuple(PARAMETER_CHANGES) if kind == "parameter" else ())
     for key in event:
         if key not in allowed:
             checker.fail((*path, key), f"unknown key for a {kind} event", key, suggest(key, allowed))
@@ -117,9 +119,70 @@ def check_event(checker: Checker, path: KeyPath, event: dict[str, Any], horizon:
             checker.fail((*path, key), f"missing payload key for a {kind} event", MISSING,
                          f"{checker.expected(spec, _event_choices(checker, key))} ({spec.doc})")
         checker.value((*path, key), spec, event[key], _event_choices(checker, key))
+    if kind == "parameter":
+        check_parameter_change(checker, path, event)
     checker.provenance(path, event)
     if "note" in event and not isinstance(event["note"], str):
         checker.fail((*path, "note"), "not text", event["note"], "a string")
+
+
+def parameter_path(checker: Checker, path: KeyPath, text: str) -> tuple[tuple[str, ...], Spec]:
+    """The key path a ``parameter`` event names, and the spec of its field; fails unless it may change mid-run."""
+    parts = tuple(text.split("."))
+    spec = field_spec(parts)
+    known = len(parts) == 2 or (len(parts) == 3 and parts[1] in checker.codes.get(parts[0], ()))
+    if spec is None or not known:
+        close = difflib.get_close_matches(str(text), settable_paths(checker.codes), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        checker.fail(path, "unknown parameter", text,
+                     f"a key path such as sanctions.secondary_cost or powers.RUS.capacity_growth{hint}")
+    if not settable(spec):
+        why = "a 2021 starting value, read once at set-up" if spec.initial else f"a {spec.kind} field"
+        checker.fail(path, f"this parameter cannot change mid-run ({why})", text,
+                     "a real, integer, flag or fixed-choice parameter that the dynamics read every quarter")
+    return parts, spec
+
+
+def check_parameter_change(checker: Checker, path: KeyPath, event: dict[str, Any]) -> None:
+    """Check a ``parameter`` event: a settable path and exactly one of ``set`` and ``scale``."""
+    _, spec = parameter_path(checker, (*path, "path"), event["path"])
+    given = [key for key in PARAMETER_CHANGES if key in event]
+    if len(given) != 1:
+        checker.fail(path, "a parameter event needs exactly one of set and scale", given or MISSING,
+                     "'set: <new value>' or 'scale: <factor>'")
+    if "set" in event:
+        checker.value((*path, "set"), spec, event["set"], field_choices(checker, _owner(event["path"]), "", spec))
+    else:
+        if spec.kind != "real":
+            checker.fail((*path, "scale"), f"only a real parameter can be scaled, not a {spec.kind}", event["scale"],
+                         "'set: <new value>' instead")
+        checker.value((*path, "scale"), PARAMETER_CHANGES["scale"], event["scale"])
+
+
+def _owner(text: str) -> type:
+    top = text.split(".")[0]
+    return COLLECTIONS.get(top) or SECTIONS[top]
+
+
+def check_parameter_values(merged: Merged, checker: Checker) -> None:
+    """Walk each parameter's dated changes in time order and check every value it takes stays within bounds."""
+    timeline = merged.data["timeline"]
+    changes = sorted(((quarter_ordinal(e["at"]), i, event_id) for i, (event_id, e) in enumerate(timeline.items())
+                      if e.get("type") == "parameter"))
+    current: dict[str, Any] = {}
+    for _, _, event_id in changes:
+        event = timeline[event_id]
+        parts = tuple(event["path"].split("."))
+        spec = field_spec(parts)
+        item = merged.data
+        for part in parts:
+            item = item[part]
+        value = event["set"] if "set" in event else current.get(event["path"], item["value"]) * event["scale"]
+        current[event["path"]] = value
+        if spec.kind in ("real", "integer") and not within(spec, value):
+            checker.fail(("timeline", event_id, "scale" if "scale" in event else "set"),
+                         f"{event['path']} would leave its bounds", round(value, 9),
+                         f"a value{bounds_text(spec)} (the parameter's bounds)")
 
 
 def _event_choices(checker: Checker, key: str) -> tuple[str, ...] | None:
@@ -140,12 +203,19 @@ def in_horizon(checker: Checker, path: KeyPath, quarter: Any, horizon: dict[str,
 
 
 def cross_checks(merged: Merged, checker: Checker) -> None:
-    """Checks between fields: format dates against each other and the horizon."""
+    """Checks between fields: format dates against each other and the horizon, dated parameter changes."""
+    check_parameter_values(merged, checker)
     horizon = merged.data["horizon"]
     for code, item in merged.data["formats"].items():
         path: KeyPath = ("formats", code)
         start = item["start"]["value"]
         in_horizon(checker, (*path, "start", "value"), start, horizon, before_ok=True)
+        end = item.get("end")
+        if end is not None and end["value"] is not None:
+            in_horizon(checker, (*path, "end", "value"), end["value"], horizon, before_ok=True)
+            if quarter_ordinal(end["value"]) < quarter_ordinal(start):
+                checker.fail((*path, "end", "value"), "format ends before it starts", end["value"],
+                             f"a quarter not before the format's start {start}")
         summit = item.get("summit_from")
         if summit is None:
             continue

@@ -119,18 +119,18 @@ def test_salib_drives_simulate_as_in_the_performance_guide():
     from SALib.analyze import morris as analyze
     from SALib.sample import morris as sample
 
-    problem = {"num_vars": 2, "names": ["sanctions__wedge", "behaviour__russia_priority"],
-               "bounds": [[0.1, 0.6], [0.0, 0.5]]}
+    problem = {"num_vars": 2, "names": ["sanctions__wedge", "powers__RUS__standing"],
+               "bounds": [[0.1, 0.6], [0.0, 0.9]]}
     x = sample.sample(problem, 4, num_levels=4, seed=1)
     y = np.array([simulate("baseline", seed=1, **dict(zip(problem["names"], row, strict=True)))["russia_security_share"]
                   for row in x])
     result = analyze.analyze(problem, x, y, num_levels=4, seed=1)
     ranked = sorted(problem["names"], key=lambda n: -result["mu_star"][problem["names"].index(n)])
-    assert ranked[0] == "behaviour__russia_priority", "Russia's standing priority moves its security share most"
+    assert ranked[0] == "powers__RUS__standing", "Russia's standing priority moves its security share most"
 
 
-def _multivector(wedge: float = 0.3, russia_priority: float = 0.2) -> dict[str, float]:
-    out = simulate("baseline", seed=1, sanctions__wedge=wedge, behaviour__russia_priority=russia_priority)
+def _multivector(wedge: float = 0.3, russia_standing: float = 0.5) -> dict[str, float]:
+    out = simulate("baseline", seed=1, sanctions__wedge=wedge, powers__RUS__standing=russia_standing)
     return {"russia_security_share": out["russia_security_share"], "circumvention_bn": out["circumvention_bn"]}
 
 
@@ -138,10 +138,10 @@ def test_ema_workbench_drives_simulate_as_in_the_guide():
     from ema_workbench import Model, RealParameter, ScalarOutcome, perform_experiments
 
     model = Model("multivector", function=_multivector)
-    model.uncertainties = [RealParameter("wedge", 0.1, 0.6), RealParameter("russia_priority", 0.0, 0.5)]
+    model.uncertainties = [RealParameter("wedge", 0.1, 0.6), RealParameter("russia_standing", 0.0, 0.9)]
     model.outcomes = [ScalarOutcome("russia_security_share"), ScalarOutcome("circumvention_bn")]
     experiments, outcomes = perform_experiments(model, scenarios=8)
     assert len(experiments) == 8 and outcomes["russia_security_share"].shape == (8,)
-    priority = experiments["russia_priority"].to_numpy()
+    priority = experiments["russia_standing"].to_numpy()
     share = outcomes["russia_security_share"]
     assert np.corrcoef(priority, share)[0, 1] > 0.8, "a higher standing priority for Russia raises its security share"

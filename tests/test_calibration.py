@@ -90,7 +90,9 @@ def test_sf14_no_exclusive_alignment_emerges(baseline_runs):
     # 0.8 marks exclusivity (an assumption; Russia's 2021 security share in Kyrgyzstan and Tajikistan is 0.65).
     assert largest.max() < 0.8, f"SF-14: no state gives any power ≥0.8 of a domain, got {largest.max():.2f}"
     hedging = np.median(r.outcomes["hedging_index"][:, r.at("2024Q4")], axis=0)
-    assert hedging.min() > 0.6, "SF-14: every state keeps spreading itself in every domain"
+    start = r.outcomes["hedging_index"][:, 0].mean(axis=0)
+    # 0.05 of the 0–1 index: a drop smaller than that is not a move toward one partner.
+    assert np.all(hedging >= start - 0.05), "SF-14: no state concentrates on one partner in any domain by 2024"
 
 
 def test_sf15_regional_cohesion_rises(baseline_runs):

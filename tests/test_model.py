@@ -11,6 +11,7 @@ from model import CentralAsianState, ExternalPower, MultivectorModel
 from model.decision_rules import DecisionContext, get_rule, optimal_alignment, rule_names
 from model.params import StateParams, specs_of
 from model.sanctions import SanctionsRegime
+from model.tables import Tables
 
 PAIRED_SEEDS = range(8)
 """Common random numbers: both arms of a comparison use these seeds."""
@@ -72,14 +73,13 @@ def test_larger_offer_raises_alignment_toward_the_power():
 
 
 def test_more_enforcement_lowers_circumvention():
-    openness = np.array([0.9, 0.5])
-    quiet, strict = (SanctionsRegime(_sanctions(), ("KAZ", "UZB"), openness) for _ in range(2))
+    quiet, strict = (SanctionsRegime(Tables(_baseline())) for _ in range(2))
     for regime in (quiet, strict):
         regime.apply_package(0.9)
     strict.apply_enforcement(0.6, "visits")
     rng = np.random.default_rng(0)
-    quiet.step(rng, np.zeros(2))
-    strict.step(rng, np.zeros(2))
+    quiet.step(rng, np.zeros(5))
+    strict.step(rng, np.zeros(5))
     assert np.all(strict.circumvention < quiet.circumvention)
     low = run_replicates(PAIRED_SEEDS)
     high = run_replicates(PAIRED_SEEDS, sanctions__enforcement_escalation=0.9)
@@ -106,14 +106,16 @@ def test_larger_dependence_cost_spreads_alignment_more_evenly():
 
 
 def test_pressure_spreads_a_hedger_but_not_a_bandwagoner():
-    context = lambda pressure: DecisionContext(np.array([[2.0, 1.0, 0.5]]), 1.0, pressure, 1.0, np.zeros(3), 1.0)  # noqa: E731
+    value, ties, threat = np.array([[2.0, 1.0, 0.5]]), np.zeros((1, 3)), np.zeros(3)
+    context = lambda pressure: DecisionContext(1.0, pressure, 1.0, np.zeros(1), 0.0)  # noqa: E731
     hedge = get_rule("multivector_hedging")
-    assert hedge(context(1.0)).max() < hedge(context(0.0)).max(), "SU23-04: pressure spreads the hedger"
+    calm, pressed = (hedge(context(p)).target(value, ties, threat) for p in (0.0, 1.0))
+    assert pressed.max() < calm.max(), "SU23-04: pressure spreads the hedger"
     bandwagon = get_rule("bandwagoning")
-    assert bandwagon(context(1.0))[0, 0] == pytest.approx(1.0), "a bandwagoner follows the best offer"
+    assert bandwagon(context(1.0)).target(value, ties, threat)[0, 0] == pytest.approx(1.0), "a bandwagoner follows the best offer"
 
 
-def _sanctions():
+def _baseline():
     from scenarios import load_scenario
 
-    return load_scenario("baseline").sanctions
+    return load_scenario("baseline")

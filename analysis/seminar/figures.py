@@ -44,8 +44,8 @@ def _time_axis(ax: Axes, model: SeminarModel, labels: bool = True) -> None:
 
 def _blocs_before_start(model: SeminarModel) -> np.ndarray:
     """``[state, domain, bloc]`` shares of the 2021 ties the states start from."""
-    anchor = np.stack([s.anchor for s in model.states])
-    return np.stack([anchor[..., model.bloc_of == k].sum(axis=-1) for k in range(len(BLOCS))], axis=-1)
+    start = model.alignment_2021
+    return np.stack([start[..., model.bloc_of == k].sum(axis=-1) for k in range(len(BLOCS))], axis=-1)
 
 
 def alignment_figure(model: SeminarModel) -> Figure:

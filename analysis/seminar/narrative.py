@@ -68,6 +68,11 @@ def describe_event(event: Event, names: Names, start_of: Callable[[int], str]) -
         return f"sanctions package on Russia (intensity {p['intensity']:g})"
     if kind == "enforcement_step":
         return f"secondary-sanctions enforcement steps up to {p['stage']} (level {p['level']:g})"
+    if kind == "ease_enforcement":
+        return f"secondary-sanctions enforcement eases to {p['stage']} (level {p['level']:g})"
+    if kind == "parameter":
+        change = f"set to {p['set']}" if "set" in p else f"scaled by {p['scale']:g}"
+        return f"{p['path']} {change}"
     if kind == "designation":
         return f"{p['firms']:g} firms in {names.states[p['state']]} designated under secondary sanctions"
     if kind == "unrest":
@@ -110,7 +115,7 @@ def quarter_lines(model: SeminarModel, t: int, names: Names) -> list[str]:
 def _previous_alignment(model: SeminarModel, t: int) -> np.ndarray:
     """``[state, domain, power]`` alignment before step ``t``."""
     if t == 0:
-        return np.stack([s.anchor for s in model.states])
+        return model.alignment_2021
     return model.outcomes["alignment"][t - 1]
 
 

@@ -5,11 +5,9 @@ additions that leave the model's dynamics untouched when nobody plays:
 
 * keyword arguments Mesa's ``SolaraViz`` can pass (``scenario``, ``seed`` and
   lever values by key path with ``__`` for dots);
-* each quarter, the utility every state draws from its alignment under the
-  model's own utility ``U = Σ_d (a_d · u_d − λ Σ_p a_dp²)``, with ``u`` the net
-  value the state sees that quarter (:meth:`MultivectorModel.net_value`) and
-  ``λ`` its dependence aversion raised by the pressure to choose sides, as in the
-  default ``multivector_hedging`` rule;
+* each quarter, the utility every state draws from its alignment under its own
+  decision rule (:meth:`MultivectorModel.utility`: offers, ties, threat and the
+  cost of dependence that quarter);
 * a :class:`Player`: after the states decide, the player's state takes the
   alignment the player chose instead of the one its decision rule gave.
 
@@ -94,17 +92,6 @@ def lean(before: np.ndarray, decided: np.ndarray, move: str, bloc_of: np.ndarray
     return project_to_simplex((1 - rate) * before + rate * toward)
 
 
-def utility(alignment: np.ndarray, value: np.ndarray, aversion: float) -> float:
-    """The model's utility of an alignment, summed over domains.
-
-    Args:
-        alignment: ``[domain, power]`` shares.
-        value: ``[domain, power]`` net value of leaning on each power.
-        aversion: λ, the weight of the dependence (Herfindahl) cost.
-    """
-    return float((alignment * value).sum() - aversion * (alignment**2).sum())
-
-
 class SeminarModel(MultivectorModel):
     """The model with keyword parameters for the page, recorded utilities and an optional player.
 
@@ -132,18 +119,12 @@ class SeminarModel(MultivectorModel):
         self.utilities = np.full((len(self.quarters), len(self.states)), np.nan)
         self.format_log: list[tuple[frozenset[str], frozenset[str]]] = []
 
-    def aversion(self) -> np.ndarray:
-        """Per state: dependence aversion raised by this quarter's pressure (the default rule's λ)."""
-        pressure = self.pressure()
-        return np.array([s.params.dependence_aversion * (1 + s.params.pressure_sensitivity * pressure) for s in self.states])
-
     def _states_decide(self) -> None:
-        value, aversion, before = self.net_value(), self.aversion(), self.alignment
+        before = self.alignment
         super()._states_decide()
         if self.player is not None:
             self._apply_player(before)
-        for i, state in enumerate(self.states):
-            self.utilities[self.t, i] = utility(state.alignment, value[i], aversion[i])
+        self.utilities[self.t] = self.utility()
 
     def _apply_player(self, before: np.ndarray) -> None:
         i = self.state_codes.index(self.player.state)

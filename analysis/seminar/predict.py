@@ -42,7 +42,7 @@ SLIDERS = 4
 """Sliders offered: the scenario's levers, topped up with key uncertainties to this many."""
 
 PREFERRED_UNCERTAINTIES: tuple[str, ...] = (
-    "behaviour.russia_priority",
+    "powers.RUS.standing",
     "powers.RUS.capacity_growth",
     "powers.CHN.capacity_growth",
     "sanctions.deterrence",
