@@ -164,7 +164,7 @@ class FormatParams:
     domains: tuple[str, ...] = spec(kind="domains",
         doc="Issue domains the format covers: its leverage and its sponsor's gain apply in these domains")
     kind: str = spec("dialogue", kind="choice", options=("dialogue", "organisation"), doc="C5+X dialogue or treaty organisation")
-    start: str = spec(kind="quarter", doc="First meeting (quarter)")
+    start: str | None = spec(kind="quarter", doc="First meeting (quarter); a neutral of null means the format never meets")
     level: str = spec("ministerial", kind="choice", options=LEVELS,
         doc="Level when the format starts; summit_from, a rival's race or a dated parameter event changes it later")
     summit_from: str | None = spec(None, kind="quarter", optional=True, doc="Quarter of the upgrade to summit level")
@@ -217,7 +217,8 @@ class InstitutionParams:
         doc="Leverage per level-weighted attended format, in each domain it covers: raises the cost of concentrating on one partner")
     sponsor_gain: float = spec(kind="real", low=0, high=2,
         doc="Offer value a sponsor gains per level-weighted attended format, in each domain the format covers")
-    fragmentation_penalty: float = spec(kind="real", low=0, high=2, doc="Dilution of each format's effect by their number")
+    fragmentation_penalty: float = spec(kind="real", low=0, high=1,
+        doc="Dilution of each format's effect by their number (at most 1, so an added format never lowers total leverage)")
     summit_weight: float = spec(kind="real", low=1, high=5, doc="Effect of a summit-level format relative to a ministerial one")
     upgrade_hazard: float = spec(kind="real", unit="1/quarter", low=0, high=1,
         doc="Quarterly upgrade chance of an undated ministerial dialogue, times the share of powers with a rival summit format")

@@ -43,7 +43,7 @@ def at_rest(scenario: Scenario) -> Scenario:
 
 def _as_in_first_quarter(fmt: FormatParams, first: int, never: str) -> FormatParams:
     """A format as it stood in the first quarter, for the whole horizon."""
-    active = quarter_ordinal(fmt.start) <= first and (fmt.end is None or quarter_ordinal(fmt.end) >= first)
+    active = fmt.start is not None and quarter_ordinal(fmt.start) <= first and (fmt.end is None or quarter_ordinal(fmt.end) >= first)
     if not active:
         return replace(fmt, start=never, summit_from=None, end=None)
     at_summit = fmt.level == "summit" or (fmt.summit_from is not None and quarter_ordinal(fmt.summit_from) <= first)

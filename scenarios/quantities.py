@@ -169,6 +169,8 @@ class Checker:
     def _neutral(self, path: KeyPath, spec: Spec, data: dict[str, Any], cited: tuple[str, ...],
                  choices: Sequence[str] | None) -> None:
         if "neutral" in data:
+            if data["neutral"] is None and spec.kind == "quarter":
+                return  # a date that never comes: the dated thing does not happen without the claim
             self.value((*path, "neutral"), spec, data["neutral"], choices)
             return
         contested = [c for c in cited if self.registry.is_contested(c)]

@@ -209,6 +209,8 @@ def cross_checks(merged: Merged, checker: Checker) -> None:
     for code, item in merged.data["formats"].items():
         path: KeyPath = ("formats", code)
         start = item["start"]["value"]
+        if start is None:
+            continue  # a format that never meets (a neutralised start)
         in_horizon(checker, (*path, "start", "value"), start, horizon, before_ok=True)
         end = item.get("end")
         if end is not None and end["value"] is not None:
