@@ -6,10 +6,10 @@ more than a ministerial one, but the effect of each is diluted by how many
 there are (YA24-41); acting as a group adds leverage in every domain
 (ZE23-24, ZE23-33):
 
-    ℓ[i, d] = κ · δ_i · Σ_f attend[i, f] · w_f · covers[f, d] + κ_c · cohesion
-    δ_i = 1 / (1 + φ · (N_i − 1))
+    ℓ[i, d] = κ · δ_id · Σ_f attend[i, f] · w_f · covers[f, d] + κ_c · cohesion
+    δ_id = 1 / (1 + φ · (N_id − 1))
 
-with ``w_f`` the level weight, ``N_i`` the number of formats state *i* attends,
+with ``w_f`` the level weight, ``N_id`` the number of formats state *i* attends in domain *d*,
 ``κ`` leverage per format and ``φ`` the fragmentation penalty. Leverage raises
 the cost of concentrating on one partner in the hedging rules
 (``model.decision_rules``), so it widens, never narrows, the states' spread.
@@ -109,20 +109,25 @@ class FormatArena:
         """Weight of each format: ``summit_weight`` at summit level, 1 otherwise."""
         return np.where(self.summit, self.tables.institutions.summit_weight, 1.0)
 
-    def dilution(self) -> np.ndarray:
-        """Per state: ``1 / (1 + φ (N_i − 1))`` for the N_i formats it attends."""
-        count = self.attending.sum(axis=1)
-        return 1.0 / (1.0 + self.tables.institutions.fragmentation_penalty * np.maximum(count - 1, 0))
-
-    def weight(self) -> np.ndarray:
-        """``[state, format, domain]``: level weight of each attended format in each domain it covers, diluted.
+    def covered(self) -> np.ndarray:
+        """``[state, format, domain]``: the state attends the format and the format covers the domain.
 
         A formally neutral state's attendance counts outside the security domain only (SU23-62).
         """
         covers = self.tables.formats.domains[None, :, :] & self.attending[:, :, None]
-        neutral = self.tables.states.neutrality
-        covers[neutral, :, SECURITY] = False
-        return covers * self.level_weight[None, :, None] * self.dilution()[:, None, None]
+        covers[self.tables.states.neutrality, :, SECURITY] = False
+        return covers
+
+    def weight(self) -> np.ndarray:
+        """``[state, format, domain]``: level weight of each attended format in each domain it covers, diluted.
+
+        The dilution ``1 / (1 + φ (N − 1))`` counts the N formats the state attends in
+        that domain: formats compete with those covering the same issues (YA24-41).
+        """
+        covers = self.covered()
+        count = covers.sum(axis=1)  # [state, domain]
+        dilution = 1.0 / (1.0 + self.tables.institutions.fragmentation_penalty * np.maximum(count - 1, 0))
+        return covers * self.level_weight[None, :, None] * dilution[:, None, :]
 
     def leverage(self, cohesion: float) -> np.ndarray:
         """``[state, domain]`` leverage ℓ ≥ 0 from formats and regional cohesion."""

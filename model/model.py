@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import mesa
 import numpy as np
@@ -27,6 +27,20 @@ TRADE_ALIGNMENT_ELASTICITY = 0.5
 
 SENTIMENT_WEIGHT = 0.5
 """Assumption: a fully warm (+1) or hostile (−1) public raises or lowers the value of a power's offers by half (SU23-15, DE22-36)."""
+
+
+class RandomStreams(NamedTuple):
+    """One generator per source of randomness, spawned from the run's generator.
+
+    Keeping them apart keeps runs paired across scenarios: a scenario with one
+    more format draws one more upgrade number, but the same alignment noise,
+    growth shocks and unrest draws as its reference on the same seed.
+    """
+
+    alignment: np.random.Generator
+    domestic: np.random.Generator
+    formats: np.random.Generator
+    designations: np.random.Generator
 
 
 def _resolve(scenario: Scenario | str | None, overrides: dict[str, Any]) -> Scenario:
@@ -54,7 +68,8 @@ class MultivectorModel(mesa.Model):
     Args:
         scenario: A resolved :class:`~model.params.Scenario`, a library name
             (``"baseline"``) or a path to a YAML file; ``None`` is the baseline.
-        rng: Seed or generator for all randomness (Mesa's ``rng``).
+        rng: Seed or generator for all randomness (Mesa's ``rng``; the model's
+            streams are spawned from it, see :class:`RandomStreams`).
         collect: Also feed Mesa's :class:`~mesa.DataCollector` each step (for
             Mesa tools); outcome arrays are recorded either way.
         **overrides: Scenario values to replace, by key path with ``__`` for
@@ -81,6 +96,7 @@ class MultivectorModel(mesa.Model):
     ) -> None:
         """Build agents and submodels from the scenario and reveal the 2021 ties."""
         super().__init__(rng=rng)
+        self.streams = RandomStreams(*self.rng.spawn(len(RandomStreams._fields)))
         self.params = _resolve(scenario, overrides)
         sc = self.params
         self.tables = Tables(sc)
@@ -97,7 +113,7 @@ class MultivectorModel(mesa.Model):
         self.sanctions = SanctionsRegime(self.tables)
         self.corridors = CorridorNetwork(self.tables)
         self.arena = FormatArena(self.tables, self.first_quarter)
-        self.domestic = DomesticDynamics(self.tables, self.rng, self.protection())
+        self.domestic = DomesticDynamics(self.tables, self.streams.domestic, self.protection())
         self.events_by_step = self._schedule(sc.timeline)
         self.partnerships: list[tuple[int, np.ndarray]] = []
         self.unrest_now = np.zeros(len(self.states))
@@ -171,9 +187,9 @@ class MultivectorModel(mesa.Model):
         if self.t > 0:
             self.strategies.follow_trend()
         self.strategies.respond(self.alignment)
-        designated = self.sanctions.step(self.rng, self.alignment[:, DIPLOMACY][:, self.senders].sum(axis=1))
+        designated = self.sanctions.step(self.streams.designations, self.alignment[:, DIPLOMACY][:, self.senders].sum(axis=1))
         self.corridors.step(self.t, self.sanctions.intensity, self.sanctions.enforcement)
-        self.arena.step(quarter_ordinal(self.quarter), self.rng, self.alignment[:, DIPLOMACY])
+        self.arena.step(quarter_ordinal(self.quarter), self.streams.formats, self.alignment[:, DIPLOMACY])
         self._states_decide()
         self._trade_step()
         self._domestic_step(designated)
@@ -373,7 +389,7 @@ class MultivectorModel(mesa.Model):
         """Each state closes part of the gap to its rule's target, with noise, on the simplex."""
         target = self.targets()
         rate = self.tables.states.adjustment_rate[:, None, None]
-        jitter = self.tables.behaviour.noise * self.rng.normal(0.0, 1.0, size=self.alignment.shape)
+        jitter = self.tables.behaviour.noise * self.streams.alignment.normal(0.0, 1.0, size=self.alignment.shape)
         self.alignment = project_to_simplex(self.alignment + rate * (target - self.alignment) + jitter)
 
     # ---------------------------------------------------------- trade, domestic
