@@ -118,6 +118,12 @@ def _parser() -> argparse.ArgumentParser:
     _add_experiment_options(ablate, DEFAULT_ABLATION_REPLICATES)
     ablate.set_defaults(handler=_ablate)
 
+    facts = verbs.add_parser("facts", help="the baseline against the stylized facts, with and without its dated events")
+    facts.add_argument("--replicates", type=_positive, default=24, help="runs of each (default 24)")
+    facts.add_argument("--write", type=Path, metavar="FILE",
+                       help="replace the table between the facts markers of FILE (e.g. docs/calibration.md)")
+    facts.set_defaults(handler=_facts)
+
     findings = verbs.add_parser("findings", help="run every library scenario against its reference: the findings table")
     findings.add_argument("--replicates", type=_positive, default=DEFAULT_COMPARE_REPLICATES, help="paired runs per scenario")
     findings.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed, split per run")
@@ -435,6 +441,26 @@ def _figure_ablation(ranking, unit: str, registry, scenario: str, out: Path, run
 
 
 FINDINGS_MARKERS = ("<!-- findings:start -->", "<!-- findings:end -->")
+FACTS_MARKERS = ("<!-- facts:start -->", "<!-- facts:end -->")
+
+
+def _facts(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from analysis.facts import fact_table
+    from analysis.replicates import run_replicates
+    from scenarios import load_scenario
+
+    baseline = load_scenario("baseline")
+    seeds = range(args.replicates)
+    table = fact_table(run_replicates(seeds, baseline), run_replicates(seeds, replace(baseline, timeline=())))
+    block = (f"{args.replicates} runs of the baseline (seeds 0–{args.replicates - 1}) and of the baseline without its "
+             f"dated events, on the same seeds.\n\n{table}")
+    print(block)
+    if args.write:
+        _replace_between_markers(args.write, block, FACTS_MARKERS)
+        print(f"updated: {_shown(args.write)}")
+    return 0
 
 
 def _findings(args: argparse.Namespace) -> int:
@@ -465,7 +491,7 @@ def _findings(args: argparse.Namespace) -> int:
     table = _findings_table(rows, args.replicates, args.seed)
     print(table)
     if args.write:
-        _replace_between_markers(args.write, table)
+        _replace_between_markers(args.write, table, FINDINGS_MARKERS)
         print(f"updated: {_shown(args.write)}")
     return 0
 
@@ -506,13 +532,13 @@ def _agreement(check, stat) -> str:
     return "**no** (see below)" if shown == check.model else "**no** (not yet explained)"
 
 
-def _replace_between_markers(path: Path, block: str) -> None:
+def _replace_between_markers(path: Path, block: str, markers: tuple[str, str]) -> None:
     from scenarios import ScenarioError
 
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    start, end = FINDINGS_MARKERS
+    start, end = markers
     if start not in text or end not in text:
-        raise ScenarioError(str(path), None, "<file>", "findings markers not found", path.name,
+        raise ScenarioError(str(path), None, "<file>", "markers not found", path.name,
                             f"a file with the lines {start} and {end}")
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
