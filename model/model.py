@@ -187,7 +187,8 @@ class MultivectorModel(mesa.Model):
         if self.t > 0:
             self.strategies.follow_trend()
         self.strategies.respond(self.alignment)
-        designated = self.sanctions.step(self.streams.designations, self.alignment[:, DIPLOMACY][:, self.senders].sum(axis=1))
+        western = self.alignment[:, DIPLOMACY][:, self.senders].sum(axis=1)
+        designated = self.sanctions.step(self.streams.designations, western, self.reexport_bn)
         self.corridors.step(self.t, self.sanctions.intensity, self.sanctions.enforcement)
         self.arena.step(quarter_ordinal(self.quarter), self.streams.formats, self.alignment[:, DIPLOMACY])
         self._states_decide()

@@ -196,7 +196,8 @@ class SanctionsParams:
         doc="Russia's trade redirected to the region per unit of intensity, scaled by each state's circumvention openness")
     reexport_elasticity: float = spec(kind="real", low=0, high=5, doc="Re-export volume per unit wedge (share of 2021 Russia trade)")
     enforcement_escalation: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Growth of enforcement while circumvention persists")
-    designation_rate: float = spec(kind="real", unit="firms per quarter at full enforcement", low=0, high=50, doc="Designations hazard scale")
+    designation_rate: float = spec(kind="real", unit="firms per quarter at full enforcement and US$1bn/yr of re-exports", low=0, high=50,
+        doc="Designations hazard scale: expected firms a quarter = rate × enforcement × a state's re-exports (US$ bn/yr)")
     deterrence: float = spec(kind="real", low=0, high=5, doc="How much enforcement suppresses circumvention")
     bank_compliance_response: float = spec(kind="real", low=0, high=10,
         doc="Bank-level compliance per unit of a state's expected secondary cost")

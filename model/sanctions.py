@@ -10,10 +10,10 @@ Each state has its own exposure (concept §3 step 3; ODD §7.4):
 * **Secondary enforcement** ``e`` in [0, 1] escalates while circumvention
   persists, ``e += escalation · c̄ · (1 − e)``, and passes the stages
   outreach → visits → designations (CH25-26); dated events can raise or ease it.
-  Designations arrive as a Poisson process in proportion to each state's share
-  of circumvention.
-* **Secondary exposure** of state *i*: ``X_i = e · (c_i + κ_D · D_i)`` with
-  ``D_i`` its designated firms. Its expected cost ``secondary_cost · X_i``
+  Designations arrive as a Poisson process whose rate follows each state's
+  re-export volume ``V_i``: ``designation_rate · e · V_i / V_ref`` firms a quarter.
+* **Secondary exposure** of state *i*: ``X_i = e · (c_i + κ_D · R_i)`` with
+  ``R_i`` its recently designated firms (a stock that keeps ``DESIGNATION_MEMORY`` a quarter). Its expected cost ``secondary_cost · X_i``
   lowers the value of economic alignment with the target (model §7.1) and
   drives **bank-level compliance** ``b_i`` toward
   ``min(1, response · secondary_cost · X_i)`` (CH25-41, CH25-26) — which is
@@ -36,8 +36,14 @@ STAGE_THRESHOLDS: tuple[float, ...] = (0.0, 0.1, 0.3, 0.5)
 COMPLIANCE_ADJUSTMENT = 0.25
 """Assumption: share of the gap to the compliance target banks close per quarter."""
 
-DESIGNATION_EXPOSURE = 0.01
-"""Assumption: exposure added per designated firm (six firms weigh as much as re-exports worth 6 % of trade with Russia)."""
+REFERENCE_VOLUME = 1.0
+"""Assumption: re-exports (US$ bn/yr) at which ``designation_rate`` applies in full; Kazakhstan's were about 0.6–1 in 2022–2023."""
+
+DESIGNATION_EXPOSURE = 0.005
+"""Assumption: exposure added per recently designated firm (six firms weigh as much as re-exports worth 3 % of trade with Russia)."""
+
+DESIGNATION_MEMORY = 0.75
+"""Assumption: share of last quarter's recent designations still counted this quarter (listings of about the last year weigh)."""
 
 
 class SanctionsRegime:
@@ -56,6 +62,7 @@ class SanctionsRegime:
         self.bank_compliance = tables.sanctions.bank_compliance_floor.copy()
         self.circumvention = np.zeros(n)
         self.designations = np.zeros(n)
+        self.recent_designations = np.zeros(n)
         self.adherence = np.zeros(n, dtype=bool)
 
     @property
@@ -80,21 +87,23 @@ class SanctionsRegime:
     def designate(self, state: int, firms: float) -> None:
         """Record a dated round of designations (timeline event)."""
         self.designations[state] += firms
+        self.recent_designations[state] += firms
 
     def exposure(self) -> np.ndarray:
-        """Secondary exposure per state: enforcement × (circumvention share + κ_D × designated firms)."""
-        return self.enforcement * (self.circumvention + DESIGNATION_EXPOSURE * self.designations)
+        """Secondary exposure per state: enforcement × (circumvention share + κ_D × recently designated firms)."""
+        return self.enforcement * (self.circumvention + DESIGNATION_EXPOSURE * self.recent_designations)
 
     def expected_cost(self) -> np.ndarray:
         """Expected secondary-sanctions cost per state (utility units): ``secondary_cost · X_i``."""
         return self.tables.sanctions.secondary_cost * self.exposure()
 
-    def step(self, rng: np.random.Generator, western_diplomacy: np.ndarray) -> np.ndarray:
+    def step(self, rng: np.random.Generator, western_diplomacy: np.ndarray, volume: np.ndarray) -> np.ndarray:
         """Advance one quarter: compliance, circumvention, enforcement, adherence, designations.
 
         Args:
-            rng: The model's generator.
+            rng: The generator of designations.
             western_diplomacy: Each state's diplomatic alignment with the senders.
+            volume: Each state's re-exports last quarter (US$ bn/yr), which draw designations.
 
         Returns:
             Designations made this quarter, per state (firms).
@@ -111,15 +120,16 @@ class SanctionsRegime:
         self.enforcement += p.enforcement_escalation * mean_circumvention * (1 - self.enforcement)
         self.stage = max(self.stage, _stage_for(self.enforcement))
         self.adherence |= western_diplomacy > p.adherence_threshold
-        return self._designate(rng)
+        return self._designate(rng, volume)
 
-    def _designate(self, rng: np.random.Generator) -> np.ndarray:
-        total = self.circumvention.sum()
-        if self.stage < STAGES.index("designations") or total <= 0:
+    def _designate(self, rng: np.random.Generator, volume: np.ndarray) -> np.ndarray:
+        self.recent_designations *= DESIGNATION_MEMORY
+        if self.stage < STAGES.index("designations"):
             return np.zeros_like(self.circumvention)
-        expected = self.tables.sanctions.designation_rate * self.enforcement * self.circumvention / total
+        expected = self.tables.sanctions.designation_rate * self.enforcement * volume / REFERENCE_VOLUME
         made = rng.poisson(expected).astype(float)
         self.designations += made
+        self.recent_designations += made
         return made
 
 

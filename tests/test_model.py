@@ -14,6 +14,7 @@ from model.sanctions import SanctionsRegime
 from model.tables import Tables
 
 PAIRED_SEEDS = range(8)
+STATES = ("KAZ", "UZB", "KGZ", "TJK", "TKM")
 """Common random numbers: both arms of a comparison use these seeds."""
 
 
@@ -78,8 +79,8 @@ def test_more_enforcement_lowers_circumvention():
         regime.apply_package(0.9)
     strict.apply_enforcement(0.6, "visits")
     rng = np.random.default_rng(0)
-    quiet.step(rng, np.zeros(5))
-    strict.step(rng, np.zeros(5))
+    quiet.step(rng, np.zeros(5), np.zeros(5))
+    strict.step(rng, np.zeros(5), np.zeros(5))
     assert np.all(strict.circumvention < quiet.circumvention)
     low = run_replicates(PAIRED_SEEDS)
     high = run_replicates(PAIRED_SEEDS, sanctions__enforcement_escalation=0.9)
@@ -94,15 +95,19 @@ def test_costlier_corridor_loses_share():
     assert np.all(share(dear) < share(cheap)), "a dearer Middle Corridor should carry less freight"
 
 
-def test_larger_dependence_cost_spreads_alignment_more_evenly():
+def test_larger_dependence_cost_spreads_alignment_more_evenly_and_damps_the_pull_of_growing_offers():
+    # Unit level: for given net values the optimum's largest share falls as λ rises (SU23-14).
     net_value = np.array([[2.0, 1.0, 0.2, 0.0]])
     spread = [optimal_alignment(net_value, lam).max() for lam in (0.5, 1.0, 2.0, 4.0)]
     assert spread == sorted(spread, reverse=True), "the largest share falls as λ rises"
-    averse = {f"states__{code}__dependence_aversion": 4.0 for code in ("KAZ", "UZB", "KGZ", "TJK", "TKM")}
-    base = run_replicates(PAIRED_SEEDS)
-    more = run_replicates(PAIRED_SEEDS, **averse)
-    hedging = lambda runs: runs.outcomes["hedging_index"][:, 15].mean(axis=(1, 2))  # noqa: E731
-    assert np.all(hedging(more) > hedging(base)), "a larger dependence cost should raise the hedging index"
+    # Model level: the 2021 ties are the states' choice whatever λ is, so λ shows in how far a growing
+    # offer can pull them: China's economic share gains less by 2030 when dependence costs more.
+    china = lambda runs: runs.outcomes["alignment"][:, 36:, :, 1, runs.power("CHN")].mean(axis=(1, 2))  # noqa: E731
+    calm = {"domestic__unrest_hazard": 0.0}
+    low = run_replicates(PAIRED_SEEDS, **{f"states__{c}__dependence_aversion": 1.0 for c in STATES}, **calm)
+    high = run_replicates(PAIRED_SEEDS, **{f"states__{c}__dependence_aversion": 4.0 for c in STATES}, **calm)
+    start = low.outcomes["alignment"][:, 0, :, 1, low.power("CHN")].mean(axis=1)
+    assert np.all(china(high) - start < china(low) - start), "a costlier dependence damps China's economic gains"
 
 
 def test_pressure_spreads_a_hedger_but_not_a_bandwagoner():
