@@ -125,8 +125,10 @@ def _parser() -> argparse.ArgumentParser:
     facts.set_defaults(handler=_facts)
 
     findings = verbs.add_parser("findings", help="run every library scenario against its reference: the findings table")
-    findings.add_argument("--replicates", type=_positive, default=DEFAULT_COMPARE_REPLICATES, help="paired runs per scenario")
-    findings.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed, split per run")
+    findings.add_argument("--points", type=_positive, default=12,
+                          help="Latin-hypercube points over the scenarios' uncertainties (default 12)")
+    findings.add_argument("--seeds-per-point", type=_positive, default=2, help="paired seeds at every point (default 2)")
+    findings.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed of the hypercube, the runs and the bootstrap")
     findings.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes")
     findings.add_argument("--write", type=Path, metavar="FILE",
                           help="replace the table between the findings markers of FILE (e.g. scenarios/README.md)")
@@ -464,31 +466,24 @@ def _facts(args: argparse.Namespace) -> int:
 
 
 def _findings(args: argparse.Namespace) -> int:
-    from analysis.compare import compare_runs
-    from model.batch import run_metrics, run_seeds
+    from analysis.uncertain import compare_under_uncertainty
     from scenarios import list_scenarios, resolve
 
     library = [r for r in (resolve(name) for name in list_scenarios()) if r.hypothesis is not None]
-    seeds = run_seeds(args.seed, args.replicates)
     references = {str(r.hypothesis.against_path): resolve(r.hypothesis.against_path) for r in library}
-    metrics = {}
-    for r in library:
-        for label, metric in ((c.metric.label, c.metric) for c in r.hypothesis.checks):
-            metrics.setdefault(label, metric)
-    chosen = list(metrics.values())
-    scenarios = {**{path: ref.scenario for path, ref in references.items()}, **{r.scenario.name: r.scenario for r in library}}
-    progress = _progress(len(scenarios) * len(seeds), 0)
-    values = run_metrics(scenarios, seeds, chosen, args.workers, on_done=lambda: progress.update(1))
-    progress.close()
-    column = {label: j for j, label in enumerate(metrics)}
+    total = sum(2 * args.points * args.seeds_per_point for _ in library)
+    print(f"{len(library)} scenarios against their references: {args.points} points of a Latin hypercube over the "
+          f"uncertainties × {args.seeds_per_point} seeds, paired ({total} runs)", file=sys.stderr)
+    progress = _progress(total, 0)
     rows = []
     for r in library:
-        a, b = values[str(r.hypothesis.against_path)], values[r.scenario.name]
-        for check in r.hypothesis.checks:
-            j = column[check.metric.label]
-            stat = compare_runs([check.metric.label], a[:, [j]], b[:, [j]], args.seed)[0]
-            rows.append((r, check, stat, references[str(r.hypothesis.against_path)].scenario.name))
-    table = _findings_table(rows, args.replicates, args.seed)
+        reference = references[str(r.hypothesis.against_path)]
+        stats, _ = compare_under_uncertainty(
+            reference, r, [c.metric for c in r.hypothesis.checks], points=args.points,
+            seeds_per_point=args.seeds_per_point, seed=args.seed, workers=args.workers, on_done=lambda: progress.update(1))
+        rows += [(r, check, stat, reference.scenario.name) for check, stat in zip(r.hypothesis.checks, stats, strict=True)]
+    progress.close()
+    table = _findings_table(rows, args.points, args.seeds_per_point, args.seed)
     print(table)
     if args.write:
         _replace_between_markers(args.write, table, FINDINGS_MARKERS)
@@ -496,10 +491,13 @@ def _findings(args: argparse.Namespace) -> int:
     return 0
 
 
-def _findings_table(rows, runs: int, seed: int) -> str:
+def _findings_table(rows, points: int, seeds_per_point: int, seed: int) -> str:
     lines = [
-        f"{runs} paired runs per scenario (root seed {seed}); change = scenario − reference on the same seeds: "
-        "mean with its 95 % bootstrap interval, and the 10–90 % range of the run-level changes.",
+        f"Each scenario against its reference at {points} points of a Latin hypercube over both scenarios' uncertainties, "
+        f"× {seeds_per_point} seeds at every point, paired (root seed {seed}); change = scenario − reference: mean with "
+        "its 95 % bootstrap interval, which carries parameter uncertainty and noise together, and the 10–90 % range "
+        "of the paired changes. A *direct* check reads an outcome the scenario sets; an *emergent* one a consequence "
+        "that passes through another mechanism.",
         "",
         "**Headline of each scenario**",
         "",
@@ -515,12 +513,12 @@ def _findings_table(rows, runs: int, seed: int) -> str:
             f"{stat.median_a:.3g} → {stat.median_b:.3g} | {stat.mean_diff:+.3g} [{stat.ci_low:+.3g}, {stat.ci_high:+.3g}] "
             f"| {stat.p10_diff:+.3g} … {stat.p90_diff:+.3g} | {_agreement(check, stat)} |")
     lines += ["", "**Every check**", "",
-              "| scenario | against | check | tolerance | article expects | model shows | medians | mean change [95 % CI] | agrees |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "| scenario | against | check | kind | tolerance | article expects | model shows | medians | mean change [95 % CI] | agrees |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for resolved, check, stat, against in rows:
         lines.append(
-            f"| `{resolved.scenario.name}` | {against} | `{check.metric.label}` | {check.tolerance:g} | {check.article} "
-            f"| {stat.direction(check.tolerance)} | {stat.median_a:.3g} → {stat.median_b:.3g} "
+            f"| `{resolved.scenario.name}` | {against} | `{check.metric.label}` | {check.kind} | {check.tolerance:g} "
+            f"| {check.article} | {stat.direction(check.tolerance)} | {stat.median_a:.3g} → {stat.median_b:.3g} "
             f"| {stat.mean_diff:+.3g} [{stat.ci_low:+.3g}, {stat.ci_high:+.3g}] | {_agreement(check, stat)} |")
     return "\n".join(lines) + "\n"
 

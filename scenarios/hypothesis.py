@@ -11,9 +11,11 @@ direction, so a change in behaviour is noticed either way::
       claims: [CH25-29, CH25-40]
       checks:
         - metric: corridor_share[corridor=middle_corridor]@2028-2030
+          kind: direct
           article: increase
           tolerance: 0.01
         - metric: influence[power=GBR]
+          kind: emergent
           article: increase
           model: unchanged
           note: "why the model disagrees"
@@ -42,7 +44,11 @@ DIRECTIONS: tuple[str, ...] = ("increase", "decrease", "unchanged")
 """Directions a check can expect, relative to the reference scenario."""
 
 HYPOTHESIS_KEYS: tuple[str, ...] = ("against", "claims", "checks")
-CHECK_KEYS: tuple[str, ...] = ("metric", "article", "model", "tolerance", "note")
+CHECK_KEYS: tuple[str, ...] = ("metric", "kind", "article", "model", "tolerance", "note")
+
+KINDS: tuple[str, ...] = ("direct", "emergent")
+"""What a check tests: ``direct`` — an outcome the scenario sets (more summit dates → more summits);
+``emergent`` — a consequence that has to pass through another mechanism of the model."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,8 @@ class Check:
         tolerance: Smallest paired change, in the metric's unit, that counts as a change;
             for ``unchanged``, the largest change that still counts as none.
         note: Why the model disagrees, or how the tolerance was chosen.
+        kind: ``direct`` (the scenario sets the input it checks) or ``emergent``
+            (a consequence through another mechanism); see :data:`KINDS`.
     """
 
     metric: Metric
@@ -63,6 +71,7 @@ class Check:
     model: str
     tolerance: float
     note: str = ""
+    kind: str = "direct"
 
     @property
     def agrees(self) -> bool:
@@ -135,6 +144,9 @@ def _check(checker: Checker, path: KeyPath, item: Any, coords: dict[str, tuple[s
     if not isinstance(item, dict):
         checker.fail(path, "not a mapping", item, "a check {metric, article, tolerance}")
     _check_keys(checker, path, item, ("metric", "article", "tolerance"), CHECK_KEYS)
+    item = {"kind": "direct", **item}
+    if item["kind"] not in KINDS:
+        checker.fail((*path, "kind"), "unknown kind of check", item["kind"], suggest(item["kind"], KINDS))
     try:
         metric = parse_metric(str(item["metric"]))
         metric.check(coords, quarters)
@@ -154,7 +166,7 @@ def _check(checker: Checker, path: KeyPath, item: Any, coords: dict[str, tuple[s
     if model != item["article"] and not note.strip():
         checker.fail((*path, "note"), "a disagreement with the article needs a note", MISSING,
                      "a note saying why the model shows a different direction")
-    return Check(metric, item["article"], model, float(tolerance), note)
+    return Check(metric, item["article"], model, float(tolerance), note, item["kind"])
 
 
 def _check_keys(checker: Checker, path: KeyPath, data: dict[str, Any], required: tuple[str, ...],
