@@ -219,8 +219,8 @@ def cross_checks(merged: Merged, checker: Checker) -> None:
                 checker.fail((*path, "end", "value"), "format ends before it starts", end["value"],
                              f"a quarter not before the format's start {start}")
         summit = item.get("summit_from")
-        if summit is None:
-            continue
+        if summit is None or summit["value"] is None:
+            continue  # no scheduled summit (absent, or a neutralised date)
         in_horizon(checker, (*path, "summit_from", "value"), summit["value"], horizon, before_ok=True)
         if quarter_ordinal(summit["value"]) < quarter_ordinal(start):
             checker.fail((*path, "summit_from", "value"), "summit upgrade before the format starts", summit["value"],

@@ -128,7 +128,7 @@ def test_ablate_ranks_the_claims_that_carry_an_outcome(tmp_path):
 
 
 def test_ablate_refuses_a_claim_that_cannot_be_switched_off():
-    done = run_cli("ablate", "baseline", "--claims", "SU23-59", "--replicates", "2")
+    done = run_cli("ablate", "baseline", "--claims", "CH25-43", "--replicates", "2")
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert "cannot be switched off" in done.stderr or "not cited" in done.stderr
 
