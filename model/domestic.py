@@ -49,6 +49,7 @@ class DomesticDynamics:
         growth: Annualised growth this quarter, per state (%/yr).
         gdp_index: Real GDP relative to the start, per state.
         regime_security: Security of each incumbent regime, in [0, 1].
+        unrest_risk: This quarter's unrest hazard per state (chance of a drawn unrest event).
         cohesion: Regional cohesion, in [0, 1].
     """
 
@@ -62,6 +63,7 @@ class DomesticDynamics:
         self.regime_reference = states.regime_security.copy()
         self.protection_reference = protection.copy()
         self.cohesion = float(tables.domestic.cohesion)
+        self.unrest_risk = np.zeros(len(states.codes))
         self.last_capacity: np.ndarray | None = None
         self.last_transit = np.zeros(len(states.codes))
 
@@ -96,6 +98,7 @@ class DomesticDynamics:
         p, states = self.tables.domestic, self.tables.states
         stress = 1 + p.unrest_growth_slope * np.maximum(0.0, REFERENCE_GROWTH - self.growth)
         hazard = np.minimum(1.0, p.unrest_hazard * (1 - self.regime_security) * (1 + states.succession_risk) * stress)
+        self.unrest_risk = hazard
         hit = self.rng.random(len(states.codes)) < hazard
         severity = np.minimum(1.0, self.rng.uniform(0.2, 1.0, len(states.codes)) * 2 * (1 - self.regime_security))
         return [(int(i), float(severity[i])) for i in np.flatnonzero(hit)]

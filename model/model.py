@@ -464,6 +464,7 @@ class MultivectorModel(mesa.Model):
             "cohesion": self.domestic.cohesion,
             "regime_security": self.domestic.regime_security,
             "unrest": self.unrest_now,
+            "unrest_risk": self.domestic.unrest_risk,
             "interventions": self.interventions_now,
             "growth": self.domestic.growth,
             "gdp_index": self.domestic.gdp_index,

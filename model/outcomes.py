@@ -71,6 +71,8 @@ OUTCOMES: dict[str, Outcome] = {
     "cohesion": Outcome("0–1", (), "Regional cohesion among the five states."),
     "regime_security": Outcome("0–1", ("state",), "Security of the incumbent regime."),
     "unrest": Outcome("events", ("state",), "Unrest events this quarter (scheduled or drawn)."),
+    "unrest_risk": Outcome("1/quarter", ("state",),
+                           "Chance of drawn unrest this quarter: base hazard × insecurity × (1 + succession risk) × growth stress."),
     "interventions": Outcome("events", ("power",), "Interventions against unrest by each power this quarter."),
     "growth": Outcome("%/yr", ("state",), "Annualised real growth this quarter."),
     "gdp_index": Outcome("2021Q1 = 1", ("state",), "Real GDP relative to the start."),
