@@ -143,8 +143,7 @@ def _check(checker: Checker, path: KeyPath, item: Any, coords: dict[str, tuple[s
            quarters: Sequence[str]) -> Check:
     if not isinstance(item, dict):
         checker.fail(path, "not a mapping", item, "a check {metric, article, tolerance}")
-    _check_keys(checker, path, item, ("metric", "article", "tolerance"), CHECK_KEYS)
-    item = {"kind": "direct", **item}
+    _check_keys(checker, path, item, ("metric", "kind", "article", "tolerance"), CHECK_KEYS)
     if item["kind"] not in KINDS:
         checker.fail((*path, "kind"), "unknown kind of check", item["kind"], suggest(item["kind"], KINDS))
     try:
