@@ -1,7 +1,23 @@
-"""Analysis of saved results: writing and loading them, plotting their distributions, and the seminar page.
+"""Analysis of model runs: results on disk, statistics, plots, checks on the scenarios' inputs, and the seminar page.
 
-The loaders, statistics and plots work on results already on disk or on data
-frames loaded from them; they run no model. The one exception is
-``analysis.seminar``, the interactive page, which steps a model for the class
-through the model's public API.
+Which modules run models:
+
+* ``analysis.inert`` — perturbation sweeps of every numeric parameter on paired
+  seeds, the probe scenario and the distributional checks of draw-only parameters;
+* ``analysis.replicates`` — several runs of one scenario, stacked (the
+  stylized-fact checks of ``analysis.facts`` read them);
+* ``analysis.uncertain`` — paired comparisons of two scenarios over a Latin
+  hypercube of their uncertainties;
+* ``analysis.seminar`` — the interactive page, which steps a model for the class
+  through the model's public API.
+
+The other modules (``compare``, ``facts``, ``plots``, ``report``, ``results``,
+``sensitivity``, ``style``) take runs already made or results already on disk
+and run no model.
+
+No module of ``analysis`` writes files of its own accord: results folders
+(``analysis.results``), figures and the report page (``analysis.report``) are
+written only when an entry point — the command line ``run.py``, or the
+benchmarks, into a temporary folder — calls them; every other function returns
+values.
 """

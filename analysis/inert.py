@@ -55,6 +55,55 @@ would pass or fail by luck. For those the question is only whether their draws
 are used, and the measure is the largest ``|d_s|`` over the noise scale in any
 run, which is exactly 0 when they are not.
 
+**Four reasons a read parameter moves nothing in the baseline.** A parameter
+that fails the sweep is not yet an inert input; :func:`assess` sorts the
+failures into four categories, and only the last is a defect.
+
+* *Descriptive* (:data:`DESCRIPTIVE_ONLY`): a mechanism the baseline does not
+  use at all (standing priorities in no domain, corridor lags of routes without
+  investment). Declared by hand with a reason.
+* *Draw-only* (:data:`DRAW_ONLY`): the parameter acts only where a random draw
+  falls on one side of it — an upgrade hazard compared with a uniform draw, an
+  intervention threshold compared with a drawn severity — so the agreed change
+  is 0 by construction (see above). Each is declared with the outcome it drives
+  and checked *distributionally* instead: over :data:`DRAW_SEEDS` seeds, the
+  parameter is moved across a wide part of its range (``low`` to ``high``, not
+  ±10 %) and the mean of that outcome must move in the declared direction by
+  more than :data:`DRAW_Z` standard errors of the paired mean difference
+  (:func:`draw_effect`). A mean over that many seeds that moves four standard
+  errors is not a chance fluctuation, and a parameter the model did not read
+  would move it by exactly 0.
+* *Dormant in the baseline*: each state's 2021 alignment is its rule's own
+  choice (``model.decision_rules.revealed_ties``), which absorbs any fixed
+  multiplier on a power's offers (its advantage, a public's sentiment toward
+  it, its conditionality), so such a parameter acts only through how the
+  offers *change* after 2021. Where the baseline barely changes a channel —
+  Japan and Iran have no capacity trend, some routes' flows hardly move — the
+  parameter is read but its effect stays below the threshold. The **probe**
+  (:func:`probe`) re-runs the sweep, for the parameters that fail in the
+  baseline and are on neither list, on :func:`probe_scenario`: the baseline
+  with every power's capacity growing :data:`PROBE_CAPACITY_GROWTH` %/yr and
+  every corridor receiving :data:`PROBE_INVESTMENT` Mt/yr more investment, with
+  the same steps, paired seeds, noise estimate and threshold. A parameter that
+  moves an outcome beyond noise there is reported as dormant in the baseline,
+  with its probe effect.
+* *Inert*: moves nothing in the baseline nor in the probe and is not declared.
+  This is the input to fix (the slow test names it).
+
+**Why the probe is an honest test.** A dormant parameter is one whose channel
+the baseline does not exercise; the probe exercises every channel at once —
+every power's capacity, hence every effort, offer and remittance, and every
+route's capacity, hence every flow — rather than a scenario tuned to one
+parameter, and its settings lie within the bounds of the quantities it moves
+(India's trend is already 5 %/yr in the baseline). It cannot rescue an
+unread parameter: a parameter the model never reads gives runs identical to the
+last bit in every scenario, the probe included, and the measure and threshold
+are the same as in the baseline. It does not weaken the baseline sweep either:
+only parameters that already fail there are probed, and a parameter that fails
+in both is still reported. What the probe does not move — regime insecurity,
+which unrest and shocks already move in the baseline — gives a parameter acting
+through it no second chance: if it is weak, it is reported as inert.
+
 The module runs models but draws no plots and writes no files.
 """
 
@@ -62,7 +111,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -102,6 +151,18 @@ MAP_KINDS: dict[str, str] = {"power_map": "powers", "state_map": "states", "doma
 NOISE_SCALES: frozenset[str] = frozenset({"behaviour.noise", "domestic.growth_noise"})
 """Parameters that scale random draws (standard deviations): judged by their largest change in any paired run."""
 
+PROBE_CAPACITY_GROWTH = 5.0
+"""Capacity trend (%/yr) of every power in the probe scenario (:func:`probe_scenario`)."""
+
+PROBE_INVESTMENT = 3.0
+"""Investment (Mt/yr added per year) every corridor receives in the probe scenario on top of its own."""
+
+DRAW_SEEDS: tuple[int, ...] = tuple(range(64))
+"""Seeds of the distributional check of a draw-only parameter (both values run on each)."""
+
+DRAW_Z = 4.0
+"""Paired mean difference, in standard errors, that a draw-only parameter's check must exceed."""
+
 
 def _each(template: str, codes: Iterable[str], reason: str) -> dict[str, str]:
     return {template.format(code): reason for code in codes}
@@ -128,6 +189,63 @@ Each is a mechanism the baseline does not exercise; another scenario may (a
 power given standing domains, a corridor given investment, a state nearing
 adherence). A parameter that moves nothing and should is not listed here: it is
 an inert input to be fixed, and the slow test names it.
+"""
+
+
+@dataclass(frozen=True)
+class DrawOnly:
+    """Why a parameter acts only through random draws, and how that action is checked.
+
+    The check runs the scenario (less the timeline events of ``without_events``)
+    with the parameter at ``low`` and at ``high`` on the same seeds; per run it
+    takes ``outcome`` summed over its labels and averaged over the quarters from
+    ``since``; the mean over seeds must move from ``low`` to ``high`` in the
+    direction ``sign`` by more than :data:`DRAW_Z` standard errors (:func:`draw_effect`).
+
+    Attributes:
+        reason: How the parameter meets the draws, and why a 10 % step moves no run's outcome for sure.
+        outcome: The recorded outcome it drives (:data:`model.outcomes.OUTCOMES`).
+        low: Lower value of the check.
+        high: Higher value of the check.
+        sign: +1 if the outcome rises from ``low`` to ``high``, −1 if it falls.
+        since: First quarter counted (``None``: the horizon's start).
+        without_events: Timeline event types removed in the check, so only drawn events count.
+    """
+
+    reason: str
+    outcome: str
+    low: float
+    high: float
+    sign: int
+    since: str | None = None
+    without_events: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """How it is checked (``summit_formats from 2025Q1 rises as it goes 0→0.3``)."""
+        counted = f"{self.outcome} from {self.since}" if self.since else f"{self.outcome} over the horizon"
+        drop = f", without scheduled {'/'.join(self.without_events)} events" if self.without_events else ""
+        return f"{counted}{drop} {'rises' if self.sign > 0 else 'falls'} as it goes {_number(self.low)}→{_number(self.high)}"
+
+
+DRAW_ONLY: dict[str, DrawOnly] = {
+    "institutions.upgrade_hazard": DrawOnly(
+        "an undated ministerial dialogue reaches summit level in a quarter when a uniform draw falls below "
+        "upgrade_hazard × the share of powers with a rival summit format; a 10 % step flips that comparison "
+        "in some runs and quarters only, never for every paired run",
+        outcome="summit_formats", low=0.0, high=0.3, sign=+1, since="2025Q1"),
+    "domestic.intervention_threshold": DrawOnly(
+        "a drawn unrest event calls in a security provider when its severity (a uniform draw scaled by regime "
+        "insecurity) reaches the threshold; the baseline's scheduled unrest (severities 0.4 and 0.9) lies outside "
+        "a 10 % step of it, so only drawn severities decide, and they do so in some runs only; the check removes "
+        "the scheduled unrest, which 0.3 and 0.95 would cross in every run, so that only drawn unrest counts",
+        outcome="interventions", low=0.3, high=0.95, sign=-1, without_events=("unrest",)),
+}
+"""Key path → :class:`DrawOnly`: parameters that act on the baseline only through random draws.
+
+The sweep cannot see them (its agreed change discounts what random flips do);
+each is checked by the distributional test its entry describes instead. A
+parameter leaves this list when it starts moving an outcome in every paired run
+(it no longer acts through draws alone) or when its check stops passing.
 """
 
 
@@ -513,13 +631,261 @@ def inert(verdicts: Iterable[Verdict]) -> list[Verdict]:
 
 
 def undeclared_inert(verdicts: Iterable[Verdict]) -> list[Verdict]:
-    """Inert parameters that are not on :data:`DESCRIPTIVE_ONLY`: the inputs to fix."""
-    return [v for v in inert(verdicts) if v.name not in DESCRIPTIVE_ONLY]
+    """Inert parameters on neither :data:`DESCRIPTIVE_ONLY` nor :data:`DRAW_ONLY`: dormant or inert inputs."""
+    return [v for v in inert(verdicts) if v.name not in DESCRIPTIVE_ONLY and v.name not in DRAW_ONLY]
 
 
 def weakest_effective(verdicts: Iterable[Verdict], n: int = 10) -> list[Verdict]:
     """The ``n`` effective parameters with the smallest effect."""
     return sorted((v for v in verdicts if v.effective), key=lambda v: v.z)[:n]
+
+
+# -------------------------------------------------------------------- probe
+
+
+def probe_scenario(scenario: Scenario) -> Scenario:
+    """The scenario with every channel moving: every power's capacity and every corridor's capacity growing.
+
+    Every power's ``capacity_growth`` is set to :data:`PROBE_CAPACITY_GROWTH` and
+    every corridor's ``investment`` raised by :data:`PROBE_INVESTMENT` (within its
+    bounds); nothing else changes.
+    """
+    values: dict[tuple[str, ...], Any] = {("powers", code, "capacity_growth"): PROBE_CAPACITY_GROWTH
+                                          for code in scenario.powers}
+    for code, corridor in scenario.corridors.items():
+        high = specs_of(type(corridor))["investment"].high
+        investment = corridor.investment + PROBE_INVESTMENT
+        values[("corridors", code, "investment")] = investment if high is None else min(investment, float(high))
+    return with_values(scenario, values)
+
+
+def probe(
+    scenario: Scenario,
+    verdicts: Iterable[Verdict],
+    *,
+    seeds: Sequence[int] = PAIRED_SEEDS,
+    noise_seeds: Sequence[int] = NOISE_SEEDS,
+    workers: int = 1,
+    on_done: Callable[[], None] | None = None,
+) -> list[Verdict]:
+    """Sweep the probe scenario for the parameters that fail the baseline sweep and are on neither list.
+
+    Args:
+        scenario: The resolved scenario the verdicts are for.
+        verdicts: Its sweep (:func:`sweep`).
+        seeds: Paired seeds, as in :func:`sweep`.
+        noise_seeds: Seeds of the probe's own noise estimate.
+        workers: Worker processes (1 runs in this process).
+        on_done: Called once per finished perturbed run.
+
+    Returns:
+        The probe's verdict on each such parameter, in the order of ``verdicts``
+        (the parameters are taken from the probe scenario, so a parameter the
+        probe itself sets is moved from its probe value).
+    """
+    failing = {v.name for v in undeclared_inert(verdicts)}
+    if not failing:
+        return []
+    probed = probe_scenario(scenario)
+    params = [p for p in numeric_parameters(probed) if p.name in failing]
+    return sweep(probed, params, seeds=seeds, noise_seeds=noise_seeds, workers=workers, on_done=on_done)
+
+
+# --------------------------------------------------------------- draw-only
+
+
+@dataclass(frozen=True)
+class DrawEffect:
+    """The distributional check of a draw-only parameter (:class:`DrawOnly`).
+
+    Attributes:
+        name: The parameter's key path.
+        check: Its entry of :data:`DRAW_ONLY`.
+        low: Per seed, the checked statistic with the parameter at ``check.low``.
+        high: The same on the same seeds with the parameter at ``check.high``.
+    """
+
+    name: str
+    check: DrawOnly
+    low: np.ndarray
+    high: np.ndarray
+
+    @property
+    def difference(self) -> float:
+        """Mean over seeds of the paired change ``high − low``."""
+        return float(np.mean(self.high - self.low))
+
+    @property
+    def standard_error(self) -> float:
+        """Standard error of :attr:`difference` (standard deviation of the paired changes over √seeds)."""
+        change = self.high - self.low
+        return float(change.std(ddof=1) / math.sqrt(len(change))) if len(change) > 1 else math.inf
+
+    @property
+    def z(self) -> float:
+        """The difference in the declared direction, in standard errors (±inf if every pair moves alike)."""
+        signed = self.check.sign * self.difference
+        if self.standard_error > 0:
+            return signed / self.standard_error
+        return math.copysign(math.inf, signed) if signed else 0.0
+
+    @property
+    def passes(self) -> bool:
+        """Whether the outcome moves in the declared direction by more than :data:`DRAW_Z` standard errors."""
+        return self.z > DRAW_Z
+
+    def describe(self) -> str:
+        """One line: key path, the check, both means, the difference and its size in standard errors."""
+        return (f"{self.name} [{self.check.describe()}: mean {_number(float(self.low.mean()))}→"
+                f"{_number(float(self.high.mean()))}, difference {self.difference:+.4g} ± {self.standard_error:.2g}"
+                f" = {self.z:.3g} SE in the declared direction over {len(self.low)} seeds]")
+
+
+def check_scenario(scenario: Scenario, check: DrawOnly) -> Scenario:
+    """The scenario a draw-only check runs: without the timeline events the check sets aside."""
+    return replace(scenario, timeline=tuple(e for e in scenario.timeline if e.type not in check.without_events))
+
+
+def draw_effect(scenario: Scenario, name: str, *, seeds: Sequence[int] = DRAW_SEEDS, workers: int = 1) -> DrawEffect:
+    """Run the distributional check of a parameter on :data:`DRAW_ONLY`.
+
+    Args:
+        scenario: The resolved scenario.
+        name: The parameter's key path (a key of :data:`DRAW_ONLY`).
+        seeds: The seeds; both values run on each.
+        workers: Worker processes (1 runs in this process).
+    """
+    check = DRAW_ONLY[name]
+    checked = check_scenario(scenario, check)
+    quarters = quarter_range(scenario.start, scenario.end)
+    first = quarters.index(check.since) if check.since else 0
+    path = tuple(name.split("."))
+    seeds = tuple(seeds)
+    found = np.full((2, len(seeds)), np.nan)
+
+    def keep(result: RunResult) -> None:
+        series = np.asarray(result.outcomes[check.outcome], dtype=float)
+        found[divmod(result.index, len(seeds))] = series.reshape(len(series), -1).sum(axis=1)[first:].mean()
+
+    jobs = [(k * len(seeds) + s, seed, {path: value})
+            for k, value in enumerate((check.low, check.high)) for s, seed in enumerate(seeds)]
+    make_executor(workers).run(checked, jobs, keep)
+    return DrawEffect(name, check, found[0], found[1])
+
+
+# ------------------------------------------------------------------ report
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every numeric parameter of a scenario, by what it does.
+
+    Attributes:
+        verdicts: The baseline sweep, one verdict per parameter.
+        probed: The probe's verdicts on the parameters that fail the sweep and are on neither list.
+        draws: The distributional check of every :data:`DRAW_ONLY` parameter.
+    """
+
+    verdicts: tuple[Verdict, ...]
+    probed: tuple[Verdict, ...]
+    draws: Mapping[str, DrawEffect]
+
+    @property
+    def effective(self) -> list[Verdict]:
+        """Parameters that move an outcome beyond noise in the scenario itself."""
+        return [v for v in self.verdicts if v.effective]
+
+    @property
+    def untested(self) -> list[Verdict]:
+        """Parameters that cannot move within their bounds (e.g. an entry of a full map)."""
+        return [v for v in self.verdicts if not v.tested]
+
+    @property
+    def descriptive(self) -> list[Verdict]:
+        """Parameters on :data:`DESCRIPTIVE_ONLY`."""
+        return [v for v in self.verdicts if v.name in DESCRIPTIVE_ONLY]
+
+    @property
+    def draw_only(self) -> list[Verdict]:
+        """Parameters on :data:`DRAW_ONLY`."""
+        return [v for v in self.verdicts if v.name in DRAW_ONLY]
+
+    @property
+    def dormant(self) -> list[tuple[Verdict, Verdict]]:
+        """(baseline, probe) verdicts of parameters that fail the sweep but move an outcome in the probe."""
+        base = {v.name: v for v in self.verdicts}
+        return sorted(((base[p.name], p) for p in self.probed if p.effective), key=lambda pair: pair[1].z)
+
+    @property
+    def inert(self) -> list[tuple[Verdict, Verdict]]:
+        """(baseline, probe) verdicts of parameters that move nothing in either and are not declared: the inputs to fix."""
+        base = {v.name: v for v in self.verdicts}
+        return sorted(((base[p.name], p) for p in self.probed if not p.effective), key=lambda pair: pair[1].z)
+
+    @property
+    def stale_descriptive(self) -> list[Verdict]:
+        """Parameters declared descriptive that move an outcome (to take off the list)."""
+        return [v for v in self.descriptive if v.effective]
+
+    @property
+    def stale_draw_only(self) -> list[str]:
+        """Draw-only parameters that move an outcome in every paired run, or whose check fails (one line each)."""
+        lines = [f"moves outcomes deterministically: {v.describe()}" for v in self.draw_only if v.effective]
+        lines += [f"check fails: {e.describe()}" for e in self.draws.values() if not e.passes]
+        lines += [f"not checked: {name}" for name in DRAW_ONLY if name not in self.draws]
+        return lines
+
+    @property
+    def passes(self) -> bool:
+        """Whether every parameter is effective, dormant, draw-only with a passing check, or declared descriptive."""
+        return not (self.inert or self.stale_descriptive or self.stale_draw_only)
+
+    def describe(self) -> str:
+        """The report as text: counts, then each category with its parameters."""
+        lines = [f"{len(self.verdicts)} numeric parameters: {len(self.effective)} effective, "
+                 f"{len(self.dormant)} dormant in the scenario (moved in the probe), {len(self.draw_only)} draw-only, "
+                 f"{len(self.descriptive)} descriptive, {len(self.inert)} inert, "
+                 f"{len(self.untested)} that cannot move within their bounds."]
+        sections: list[tuple[str, list[str]]] = [
+            ("Inert (moves nothing in the scenario nor in the probe, not declared)",
+             [f"{base.describe()}\n    probe: {probed.describe()}" for base, probed in self.inert]),
+            ("Dormant in the scenario, with the probe effect",
+             [f"{base.name}: z={base.z:.3g} here; probe {probed.describe()}" for base, probed in self.dormant]),
+            ("Draw-only, with the distributional check",
+             [self.draws[v.name].describe() if v.name in self.draws else f"{v.name} [not checked]"
+              for v in self.draw_only]),
+            ("Descriptive only", [f"{v.name}: {DESCRIPTIVE_ONLY[v.name]}" for v in self.descriptive]),
+            ("Stale declarations", [v.describe() for v in self.stale_descriptive] + self.stale_draw_only),
+        ]
+        for title, items in sections:
+            lines.append(f"{title} ({len(items)}):")
+            lines.extend(f"  {item}" for item in items)
+        return "\n".join(lines)
+
+
+def assess(
+    scenario: Scenario,
+    *,
+    seeds: Sequence[int] = PAIRED_SEEDS,
+    noise_seeds: Sequence[int] = NOISE_SEEDS,
+    draw_seeds: Sequence[int] = DRAW_SEEDS,
+    workers: int = 1,
+    on_done: Callable[[], None] | None = None,
+) -> Report:
+    """Sweep every parameter, probe those that fail, and check every draw-only parameter.
+
+    Args:
+        scenario: The resolved scenario (its :data:`DRAW_ONLY` parameters must exist in it).
+        seeds: Paired seeds of the sweep and the probe.
+        noise_seeds: Seeds of the noise estimates.
+        draw_seeds: Seeds of the distributional checks.
+        workers: Worker processes (1 runs in this process).
+        on_done: Called once per finished perturbed run of the sweep and the probe.
+    """
+    verdicts = sweep(scenario, seeds=seeds, noise_seeds=noise_seeds, workers=workers, on_done=on_done)
+    probed = probe(scenario, verdicts, seeds=seeds, noise_seeds=noise_seeds, workers=workers, on_done=on_done)
+    draws = {name: draw_effect(scenario, name, seeds=draw_seeds, workers=workers) for name in DRAW_ONLY}
+    return Report(tuple(verdicts), tuple(probed), draws)
 
 
 def _number(value: float) -> str:

@@ -1,4 +1,5 @@
-"""No inert inputs: every numeric parameter of the baseline moves some recorded outcome, or is declared descriptive."""
+"""No inert inputs: every numeric parameter of the baseline moves some recorded outcome, is dormant in the baseline
+but moves one in the probe, acts only through random draws and passes its distributional check, or is declared descriptive."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import numpy as np
 import pytest
 
 from analysis import inert
+from model.outcomes import OUTCOMES
 from model.params import Spec
 from scenarios import resolve
+
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +76,85 @@ def test_descriptive_list_and_noise_scales_name_baseline_parameters_with_reasons
     assert all(len(reason) > 20 for reason in inert.DESCRIPTIVE_ONLY.values()), "every entry says why"
 
 
+def test_draw_only_entries_name_baseline_parameters_and_a_wide_check_of_a_recorded_outcome(baseline):
+    params = {p.name: p for p in inert.numeric_parameters(baseline)}
+    event_types = {e.type for e in baseline.timeline}
+    assert not set(inert.DRAW_ONLY) & (set(inert.DESCRIPTIVE_ONLY) | inert.NOISE_SCALES), "one category each"
+    for name, check in inert.DRAW_ONLY.items():
+        p = params[name]
+        assert len(check.reason) > 40 and check.outcome in OUTCOMES and check.sign in (1, -1), name
+        assert p.low <= check.low < check.high <= p.high, f"{name}: check values within the bounds"
+        assert check.high - check.low >= 0.25 * p.span, f"{name}: a wide part of the range, not a 10 % step"
+        assert check.since is None or baseline.start <= check.since <= baseline.end, name
+        assert set(check.without_events) <= event_types, f"{name}: removes only event types the baseline has"
+
+
+def test_probe_grows_every_capacity_and_invests_in_every_corridor_and_changes_nothing_else(baseline):
+    probe = inert.probe_scenario(baseline)
+    assert all(p.capacity_growth == inert.PROBE_CAPACITY_GROWTH for p in probe.powers.values())
+    assert all(probe.corridors[c].investment == pytest.approx(baseline.corridors[c].investment + inert.PROBE_INVESTMENT)
+               for c in baseline.corridors)
+    changed = {p.name for p, q in zip(inert.numeric_parameters(baseline), inert.numeric_parameters(probe), strict=True)
+               if p.value != q.value}
+    assert all(name.endswith((".capacity_growth", ".investment")) for name in changed), sorted(changed)
+    assert probe.timeline == baseline.timeline
+
+
+def test_a_dormant_parameter_moves_nothing_in_the_baseline_and_moves_outcomes_in_the_probe(baseline):
+    # Remittances follow the sender's capacity, which Japan's trend leaves flat in the baseline.
+    name = "states.KAZ.remittances_gdp.JPN"
+    here = inert.sweep(baseline, [p for p in inert.numeric_parameters(baseline) if p.name == name],
+                       seeds=(0, 1), noise_seeds=range(4))
+    assert here[0].tested and here[0].z == 0.0, here[0].describe()
+    probed = inert.probe(baseline, here, seeds=(0, 1), noise_seeds=range(4))
+    assert [v.name for v in probed] == [name] and probed[0].effective, probed[0].describe()
+
+
+def test_the_probe_does_not_rescue_an_unread_parameter(baseline):
+    # As in the baseline test below: a standing priority in no domain is multiplied by nothing, in any scenario.
+    scenario = inert.probe_scenario(inert.with_values(baseline, {("powers", "USA", "standing_domains"): ()}))
+    unread = next(p for p in inert.numeric_parameters(scenario) if p.name == "powers.USA.standing")
+    (verdict,) = inert.sweep(scenario, [unread], seeds=(0, 1), noise_seeds=range(4))
+    assert verdict.tested and verdict.z == 0.0, verdict.describe()
+
+
+def _verdict(name: str, z: float) -> inert.Verdict:
+    field, entry = tuple(name.split(".")), None
+    p = inert.Parameter(field, entry, Spec("real", low=0.0, high=1.0), 0.5)
+    return inert.Verdict(p, (inert.Effect(inert.Perturbation(p, "+", 0.55), z, "x@mean" if z else ""),))
+
+
+def _draw(name: str, change: float) -> inert.DrawEffect:
+    rng = np.random.default_rng(0)
+    low = rng.normal(0.0, 1.0, 64)
+    return inert.DrawEffect(name, inert.DRAW_ONLY[name], low, low + change + rng.normal(0.0, 0.1, 64))
+
+
+def test_the_report_sorts_parameters_into_its_categories_and_fails_only_on_inert_or_stale_ones():
+    upgrade, threshold = "institutions.upgrade_hazard", "domestic.intervention_threshold"
+    rising, falling = inert.DRAW_ONLY[upgrade].sign, inert.DRAW_ONLY[threshold].sign
+    verdicts = (_verdict("sanctions.wedge", 3.0), _verdict("powers.JPN.conditionality", 0.001),
+                _verdict("behaviour.max_effort", 0.0), _verdict(upgrade, 0.0), _verdict(threshold, 0.0))
+    draws = {upgrade: _draw(upgrade, rising * 1.0), threshold: _draw(threshold, falling * 1.0)}
+    dormant = inert.Report(verdicts, (_verdict("powers.JPN.conditionality", 0.05),), draws)
+    assert [v.name for v in dormant.effective] == ["sanctions.wedge"]
+    assert [b.name for b, _ in dormant.dormant] == ["powers.JPN.conditionality"] and not dormant.inert
+    assert [v.name for v in dormant.draw_only] == [upgrade, threshold]
+    assert [v.name for v in dormant.descriptive] == ["behaviour.max_effort"]
+    assert dormant.passes, dormant.describe()
+    assert "Dormant in the scenario, with the probe effect (1)" in dormant.describe()
+
+    inert_in_both = inert.Report(verdicts, (_verdict("powers.JPN.conditionality", 0.002),), draws)
+    assert [b.name for b, _ in inert_in_both.inert] == ["powers.JPN.conditionality"] and not inert_in_both.passes
+
+    wrong_way = inert.Report(verdicts, (_verdict("powers.JPN.conditionality", 0.05),),
+                             {**draws, threshold: _draw(threshold, -falling * 1.0)})
+    assert not wrong_way.passes and wrong_way.stale_draw_only[0].startswith("check fails"), wrong_way.stale_draw_only
+    deterministic = inert.Report((*verdicts[:3], _verdict(upgrade, 0.5), verdicts[4]),
+                                 (_verdict("powers.JPN.conditionality", 0.05),), draws)
+    assert not deterministic.passes and "deterministically" in deterministic.stale_draw_only[0]
+
+
 def test_an_unread_parameter_gives_exactly_zero_and_the_wedge_moves_outcomes(baseline):
     # The USA's standing priority holds in no domain here, so the model multiplies it by nothing.
     scenario = inert.with_values(baseline, {("powers", "USA", "standing_domains"): ()})
@@ -83,26 +166,50 @@ def test_an_unread_parameter_gives_exactly_zero_and_the_wedge_moves_outcomes(bas
     assert wedge.effective and wedge.z > 100 * inert.THRESHOLD, wedge.describe()
 
 
+# --------------------------------------------------- draw-only (64 seeds)
+
+
+@pytest.fixture(scope="module")
+def draw_effects(baseline):
+    return {name: inert.draw_effect(baseline, name, workers=WORKERS) for name in inert.DRAW_ONLY}
+
+
+@pytest.mark.parametrize("name", sorted(inert.DRAW_ONLY))
+def test_a_draw_only_parameter_moves_its_outcome_across_seeds(draw_effects, name):
+    effect = draw_effects[name]
+    assert effect.passes, f"{effect.describe()}: not more than {inert.DRAW_Z} standard errors in the declared direction"
+
+
 # ------------------------------------------------------------------ slow
 
 
 @pytest.fixture(scope="module")
 def baseline_sweep(baseline):
-    return inert.sweep(baseline, workers=max(1, min(4, os.cpu_count() or 1)))
+    return inert.sweep(baseline, workers=WORKERS)
+
+
+@pytest.fixture(scope="module")
+def report(baseline, baseline_sweep, draw_effects):
+    return inert.Report(tuple(baseline_sweep), tuple(inert.probe(baseline, baseline_sweep, workers=WORKERS)), draw_effects)
 
 
 @pytest.mark.slow
-def test_every_baseline_parameter_moves_an_outcome_or_is_declared_descriptive(baseline_sweep):
-    failing = inert.undeclared_inert(baseline_sweep)
-    if failing:
-        pytest.fail(f"{len(failing)} parameters move no recorded outcome beyond noise (largest standardised change "
-                    f"≤ {inert.THRESHOLD}) and are not on analysis.inert.DESCRIPTIVE_ONLY:\n"
-                    + "\n".join(v.describe() for v in failing), pytrace=False)
+def test_every_baseline_parameter_moves_an_outcome_is_dormant_draw_only_or_declared_descriptive(report):
+    if not report.passes:
+        pytest.fail(f"{len(report.inert)} parameters move no recorded outcome beyond noise (largest standardised "
+                    f"change ≤ {inert.THRESHOLD}) in the baseline nor in the probe and are not declared, or a "
+                    f"declaration is stale:\n{report.describe()}", pytrace=False)
 
 
 @pytest.mark.slow
-def test_parameters_declared_descriptive_do_move_nothing(baseline_sweep):
-    stale = [v for v in baseline_sweep if v.name in inert.DESCRIPTIVE_ONLY and v.effective]
-    if stale:
+def test_parameters_declared_descriptive_do_move_nothing(report):
+    if report.stale_descriptive:
         pytest.fail("declared descriptive but moving outcomes (take them off the list):\n"
-                    + "\n".join(v.describe() for v in stale), pytrace=False)
+                    + "\n".join(v.describe() for v in report.stale_descriptive), pytrace=False)
+
+
+@pytest.mark.slow
+def test_parameters_declared_draw_only_act_through_draws_alone(report):
+    if report.stale_draw_only:
+        pytest.fail("analysis.inert.DRAW_ONLY is stale (a parameter moves outcomes in every paired run, or its "
+                    "distributional check fails):\n" + "\n".join(report.stale_draw_only), pytrace=False)
