@@ -20,14 +20,18 @@ quarter from 2021 to 2030.
 corridors and cooperation formats hold, what follows?"* and answers with a distribution over many stochastic runs.
 It does not forecast, and it is not calibrated to predict events.
 
-**How it works.** Each quarter, dated events fire (sanctions packages, unrest, investments), the powers allocate
-their capacity, the sanctions, corridor and format submodels run, and every state moves part of the way toward
-the alignment that maximises its utility `U = Σ a·u − λ Σ a²`: the value of leaning on each power minus a cost of
-depending on one partner. Every number that encodes the world cites a claim of the project's registry or is a
-labelled assumption.
+**How it works.** Each quarter, dated events fire (sanctions packages, unrest, investments, changed settings), the
+powers set their effort and spread it across the states, the sanctions, corridor and format submodels run, and every
+state moves part of the way toward the mix of partners it values most in each domain: the value of each power's
+offers and of existing ties, less the threat a close and growing power poses, less a price for depending on any one
+partner. The 2021 mix is each state's own best choice under 2021 conditions, so only changes from 2021 move it.
+Pressure to choose sides, and the leverage that competing formats and regional cohesion give, raise the price of
+dependence: they make states spread their bets more, not less. Every number that encodes the world cites a claim
+of the project's registry or is a labelled assumption.
 
-**Limits.** Alignment shares are an abstraction, not measured data; the powers follow simple allocation rules,
-not strategies; results hold only as far as the articles' claims and the labelled assumptions do.
+**Limits.** Alignment shares are an abstraction, not measured data; states and powers follow simple rules, not
+strategies, and form no expectations; results hold only as far as the articles' claims and the labelled assumptions
+do.
 """
 """Shown when the project has no model card."""
 
