@@ -154,6 +154,11 @@ def _parser() -> argparse.ArgumentParser:
     claims.add_argument("--scenario", help="count and show uses in this scenario only (default: the whole library)")
     claims.add_argument("--cited", action="store_true", help="only claims cited (by --scenario, or anywhere)")
     claims.add_argument("--discrepancies", action="store_true", help="list where the articles disagree and the model's choice")
+    claims.add_argument("--no-effects", action="store_true",
+                        help="skip what each claim moves most in the baseline (an ablation, cached per model version)")
+    claims.add_argument("--workers", type=_positive, default=os.cpu_count() or 1,
+                        help="worker processes for the ablation when it is not cached yet")
+    _add_results_root(claims)
     claims.set_defaults(handler=_claims)
 
     outcomes = verbs.add_parser("outcomes", help="list recorded outcomes with units and definitions")
@@ -646,18 +651,21 @@ def _claims(args: argparse.Namespace) -> int:
     if args.discrepancies:
         return _show_discrepancies(registry)
     uses = claim_uses([args.scenario] if args.scenario else None, registry)
+    if args.claim and args.claim not in registry.claims:
+        raise ScenarioError("<command line>", None, "claim", "unknown claim ID", args.claim,
+                            "an ID such as SU23-04 (see 'run.py claims')")
+    effects = {} if args.no_effects else _claim_effects(args)
     if args.claim:
-        claim = registry.claims.get(args.claim)
-        if claim is None:
-            raise ScenarioError("<command line>", None, "claim", "unknown claim ID", args.claim,
-                                "an ID such as SU23-04 (see 'run.py claims')")
-        _show_claim(claim, registry, uses.get(claim.id, []))
+        claim = registry.claims[args.claim]
+        _show_claim(claim, registry, uses.get(claim.id, []), effects.get(claim.id))
         return 0
     shown = [c for c in registry.claims.values() if _claim_selected(c, args, uses)]
     for claim in shown:
         flag = "⚠" if claim.contested else " "
         count = len([u for u in uses.get(claim.id, []) if u.kind != "hypothesis"])
-        print(f"{claim.id} {flag} {claim.kind:<10} {claim.status:<15} {count:>3} uses  {textwrap.shorten(claim.text, 80)}")
+        moves = f"  moves most: {effects[claim.id].outcome}" if claim.id in effects and effects[claim.id].z > 0 else ""
+        print(f"{claim.id} {flag} {claim.kind:<10} {claim.status:<15} {count:>3} uses  "
+              f"{textwrap.shorten(claim.text, 70)}{moves}")
     encoded = sum(c.status == "encoded" for c in shown)
     print(f"{len(shown)} claims shown: {encoded} encoded, {len(shown) - encoded} not represented "
           f"({'uses in ' + args.scenario if args.scenario else 'uses across the scenario library and the model'})")
@@ -674,7 +682,27 @@ def _claim_selected(claim, args: argparse.Namespace, uses: dict) -> bool:
     )
 
 
-def _show_claim(claim, registry, uses: list) -> None:
+def _claim_effects(args: argparse.Namespace) -> dict:
+    """What each baseline claim moves most: the cached ablation, computed once per model version."""
+    from analysis.claim_effects import load_or_compute
+
+    progress = None
+
+    def start(runs: int) -> None:
+        nonlocal progress
+        print(f"computing what each baseline claim moves most, once for this model version ({runs} runs; "
+              f"cached in {_shown(args.results_root)})", file=sys.stderr)
+        progress = _progress(runs, 0)
+
+    try:
+        return load_or_compute(args.results_root, "baseline", args.workers, on_start=start,
+                               on_done=lambda: progress.update(1))
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def _show_claim(claim, registry, uses: list, effect=None) -> None:
     article = registry.articles[claim.article]
     print(f"{claim.id} — {article.authors} ({article.year}), \"{article.title}\", section {claim.section}")
     print(f"kind: {claim.kind}; contested: {'yes' if claim.contested else 'no'}; elements: {', '.join(claim.elements)}")
@@ -683,6 +711,9 @@ def _show_claim(claim, registry, uses: list) -> None:
     print(textwrap.fill(claim.text, 100))
     if claim.note:
         print(textwrap.fill(f"note: {claim.note}", 100))
+    if effect is not None:
+        print(textwrap.fill(f"switched off in the baseline, it moves most: {effect.describe()} "
+                            "(horizon mean, paired runs)", 100))
     if claim.status == "not-represented":
         print(textwrap.fill(f"status: not represented — {claim.reason}", 100))
     else:

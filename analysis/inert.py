@@ -10,14 +10,24 @@ parameter.
 **What is perturbed.** Real and integer fields of every state, power, format,
 corridor and section, and every entry of the map-valued fields
 (``power_map``, ``state_map``, ``domain_map``) one entry at a time, an absent
-entry counting as 0. A real value (or map entry) ``x`` moves to ``x ± 0.1|x|``;
-where ``x`` is 0, or where that step would leave the spec's bounds, it moves by
-10 % of the spec's range instead; the result is clipped to the bounds and, for a
+entry counting as 0. A real value (or map entry) ``x`` moves by
+``± 0.1 · max(|x|, spread)``, where ``spread`` is how far the same field ranges
+over its peers in the scenario (the same field of every state or power, or every
+set entry of the map field): a small value — Japan's conditionality of 0.2, a
+regime support of 0.05 — is then nudged on the scale on which the field varies,
+not by a hundredth of a point. Where ``x`` is 0 or unset, or where that step
+would leave the spec's bounds, it moves by 10 % of the spec's range instead; the result is clipped to the bounds and, for a
 map with ``total_at_most``, to what the other entries leave. An integer moves by
 ±1 within its bounds; a flag is flipped (one direction, ``flip``). A direction
 whose clipped move is less than a tenth of its step cannot move and is skipped
 (an entry of a map whose entries already fill its total is not tested).
 Choices, quarters, lists and text are out of scope.
+
+**Inputs and unset entries.** A value written in the scenario (a field, or a map
+entry the scenario sets) is an *input*: the sweep fails on an input that moves
+nothing. An entry a map leaves unset (Turkmenistan's sentiment toward Korea) is
+not an input; its sweep result is reported, so that the model is known to read
+it if it is set, but it does not fail the sweep.
 
 **The measure.** Every recorded outcome (``model.outcomes.OUTCOMES``) is split
 into elements: one per outcome, dimension labels and quarter, plus one per
@@ -259,6 +269,8 @@ class Parameter:
         spec: The field's specification.
         value: The value now (an absent map entry is 0; a flag is 0 or 1).
         room: For an entry of a map with ``total_at_most``, the most the entry may hold given the others.
+        present: False for a map entry the scenario leaves unset (not an input).
+        spread: How far the field ranges over its peers in the scenario (max − min; 0 when alone).
     """
 
     field: tuple[str, ...]
@@ -266,6 +278,8 @@ class Parameter:
     spec: Spec
     value: float
     room: float = math.inf
+    present: bool = True
+    spread: float = 0.0
 
     @property
     def name(self) -> str:
@@ -397,21 +411,35 @@ def numeric_parameters(scenario: Scenario) -> list[Parameter]:
     labels = {"powers": scenario.power_codes, "states": scenario.state_codes, "domains": coordinates(scenario)["domain"]}
     items = [((key, code), cls, obj) for key, cls in COLLECTIONS.items() for code, obj in getattr(scenario, key).items()]
     items += [((key,), cls, getattr(scenario, key)) for key, cls in SECTIONS.items()]
+    spreads = _peer_spreads(items)
     found: list[Parameter] = []
     for prefix, cls, obj in items:
         for name, spec in specs_of(cls).items():
             if not spec.world:
                 continue
             value = getattr(obj, name)
+            spread = spreads.get((prefix[0], name), 0.0)
             if spec.kind in NUMERIC_KINDS:
-                found.append(Parameter((*prefix, name), None, spec, float(value)))
+                found.append(Parameter((*prefix, name), None, spec, float(value), spread=spread))
             elif spec.kind in MAP_KINDS:
                 total = sum(float(v) for v in value.values())
                 for code in labels[MAP_KINDS[spec.kind]]:
                     entry = float(value.get(code, 0.0))
                     room = math.inf if spec.total_at_most is None else spec.total_at_most - (total - entry)
-                    found.append(Parameter((*prefix, name), code, spec, entry, room))
+                    found.append(Parameter((*prefix, name), code, spec, entry, room, code in value, spread))
     return found
+
+
+def _peer_spreads(items: Sequence[tuple[tuple[str, ...], type, Any]]) -> dict[tuple[str, str], float]:
+    """(collection or section, field) → max − min of the field's set values over its entries (map entries pooled)."""
+    values: dict[tuple[str, str], list[float]] = {}
+    for prefix, cls, obj in items:
+        for name, spec in specs_of(cls).items():
+            if spec.kind == "real":
+                values.setdefault((prefix[0], name), []).append(float(getattr(obj, name)))
+            elif spec.kind in MAP_KINDS:
+                values.setdefault((prefix[0], name), []).extend(float(v) for v in getattr(obj, name).values())
+    return {key: (max(v) - min(v)) if v else 0.0 for key, v in values.items()}
 
 
 def perturbations(parameter: Parameter) -> list[Perturbation]:
@@ -424,8 +452,8 @@ def perturbations(parameter: Parameter) -> list[Perturbation]:
         if p.spec.kind == "integer":
             step = sign
         else:
-            step = sign * RELATIVE_STEP * abs(p.value)
-            if p.value == 0 or not p.low <= p.value + step <= p.high:
+            step = sign * RELATIVE_STEP * max(abs(p.value), p.spread)
+            if p.value == 0 or not p.present or not p.low <= p.value + step <= p.high:
                 step = sign * RELATIVE_STEP * p.span
         new = min(max(p.value + step, p.low), p.high)
         if abs(new - p.value) >= MIN_MOVE * abs(step):
@@ -818,9 +846,17 @@ class Report:
 
     @property
     def inert(self) -> list[tuple[Verdict, Verdict]]:
-        """(baseline, probe) verdicts of parameters that move nothing in either and are not declared: the inputs to fix."""
+        """(baseline, probe) verdicts of inputs that move nothing in either and are not declared: the inputs to fix."""
         base = {v.name: v for v in self.verdicts}
-        return sorted(((base[p.name], p) for p in self.probed if not p.effective), key=lambda pair: pair[1].z)
+        return sorted(((base[p.name], p) for p in self.probed if not p.effective and p.parameter.present),
+                      key=lambda pair: pair[1].z)
+
+    @property
+    def weak_unset(self) -> list[tuple[Verdict, Verdict]]:
+        """(baseline, probe) verdicts of unset map entries that move nothing in either (reported, not failing)."""
+        base = {v.name: v for v in self.verdicts}
+        return sorted(((base[p.name], p) for p in self.probed if not p.effective and not p.parameter.present),
+                      key=lambda pair: pair[1].z)
 
     @property
     def stale_descriptive(self) -> list[Verdict]:
@@ -844,11 +880,14 @@ class Report:
         """The report as text: counts, then each category with its parameters."""
         lines = [f"{len(self.verdicts)} numeric parameters: {len(self.effective)} effective, "
                  f"{len(self.dormant)} dormant in the scenario (moved in the probe), {len(self.draw_only)} draw-only, "
-                 f"{len(self.descriptive)} descriptive, {len(self.inert)} inert, "
+                 f"{len(self.descriptive)} descriptive, {len(self.inert)} inert inputs, "
+                 f"{len(self.weak_unset)} unset map entries that would barely move anything if set, "
                  f"{len(self.untested)} that cannot move within their bounds."]
         sections: list[tuple[str, list[str]]] = [
             ("Inert (moves nothing in the scenario nor in the probe, not declared)",
              [f"{base.describe()}\n    probe: {probed.describe()}" for base, probed in self.inert]),
+            ("Unset map entries that would move nothing beyond noise if set (reported, not failing)",
+             [f"{base.name}: z={base.z:.3g} here, {probed.z:.3g} in the probe" for base, probed in self.weak_unset]),
             ("Dormant in the scenario, with the probe effect",
              [f"{base.name}: z={base.z:.3g} here; probe {probed.describe()}" for base, probed in self.dormant]),
             ("Draw-only, with the distributional check",

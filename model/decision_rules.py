@@ -154,6 +154,30 @@ def revealed_ties(terms: RuleTerms, net_value: np.ndarray, threat: np.ndarray, a
     return ties - ties.mean(axis=-1, keepdims=True)
 
 
+def hold_losses(target: np.ndarray, reference: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Targets in which each power keeps a share ``keep`` of what it would lose against ``reference``.
+
+    A power whose target share is below its reference share gets
+    ``T_p + keep_p (ref_p − T_p)``; the others share what is left in proportion
+    to their targets. No power is raised above its reference share, and gains
+    are not held back (the standing priority of ODD §7.1).
+
+    Args:
+        target: Alignments chosen by a rule, last axis on the simplex.
+        reference: The reference alignment (the 2021 one), same shape.
+        keep: Share of each loss kept, in [0, 1], broadcast against ``target``.
+    """
+    kept = keep * np.maximum(reference - target, 0.0)
+    if not kept.any():
+        return target
+    held = kept > 0
+    free = np.where(held, 0.0, target)
+    room = 1.0 - np.where(held, target + kept, 0.0).sum(axis=-1, keepdims=True)
+    total = free.sum(axis=-1, keepdims=True)
+    scale = np.divide(room, total, out=np.ones_like(room), where=total > 0)
+    return np.where(held, target + kept, free * scale)
+
+
 def _hedging_aversion(ctx: DecisionContext) -> np.ndarray:
     return ctx.aversion * (1.0 + ctx.pressure_sensitivity * ctx.pressure) * (1.0 + ctx.leverage)
 

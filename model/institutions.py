@@ -6,11 +6,14 @@ more than a ministerial one, but the effect of each is diluted by how many
 there are (YA24-41); acting as a group adds leverage in every domain
 (ZE23-24, ZE23-33):
 
-    ℓ[i, d] = κ · δ_id · Σ_f attend[i, f] · w_f · covers[f, d] + κ_c · cohesion
-    δ_id = 1 / (1 + φ · (N_id − 1))
+    ℓ[i, d] = κ · W_id / (1 + φ · (W_id − 1)) + κ_c · cohesion,    W_id = Σ_f attend[i, f] · w_f · covers[f, d]
 
-with ``w_f`` the level weight, ``N_id`` the number of formats state *i* attends in domain *d*,
-``κ`` leverage per format and ``φ`` the fragmentation penalty. Leverage raises
+with ``w_f`` the level weight (so ``W_id`` is the level-weighted count of the
+formats state *i* attends in domain *d*, a summit counting ``summit_weight``
+times: it crowds the agenda as much as it adds),
+``κ`` leverage per format and ``φ`` the fragmentation penalty. For ``φ ≤ 1``
+the leverage never falls when a format is added or upgraded: its derivative in
+``W`` is ``κ (1 − φ) / (1 + φ (W − 1))²``. Leverage raises
 the cost of concentrating on one partner in the hedging rules
 (``model.decision_rules``), so it widens, never narrows, the states' spread.
 Separately, a sponsor gains offer value with the states attending its formats,
@@ -73,6 +76,10 @@ class FormatArena:
         """Per format: a C5+X dialogue (not a treaty organisation)."""
         return self.tables.formats.kind == "dialogue"
 
+    def remember_2021(self, diplomacy: np.ndarray) -> None:
+        """Record each state's 2021 diplomatic share with each format's sponsor (the reference of attendance)."""
+        self.sponsor_share_2021 = np.where(self.sponsor_index >= 0, diplomacy[:, np.maximum(self.sponsor_index, 0)], 1.0)
+
     def step(self, quarter: int, rng: np.random.Generator | None, diplomacy: np.ndarray) -> None:
         """Update activity, levels and attendance for the quarter with ordinal ``quarter``.
 
@@ -100,9 +107,14 @@ class FormatArena:
         formats.level[candidates & (rng.random(len(self.ids)) < hazard)] = SUMMIT
 
     def _willing(self, diplomacy: np.ndarray) -> np.ndarray:
-        """``[state, format]``: the state engages enough with the sponsor to attend."""
+        """``[state, format]``: the state still engages enough with the sponsor to attend.
+
+        A state skips a sponsor's formats once its diplomatic share with the sponsor
+        falls below ``attendance_threshold`` times its 2021 share (so quarter-to-quarter
+        noise in a small share does not switch attendance on and off).
+        """
         sponsor_share = np.where(self.sponsor_index >= 0, diplomacy[:, np.maximum(self.sponsor_index, 0)], 1.0)
-        return sponsor_share >= self.tables.institutions.attendance_threshold
+        return sponsor_share >= self.tables.institutions.attendance_threshold * self.sponsor_share_2021
 
     @property
     def level_weight(self) -> np.ndarray:
@@ -121,13 +133,14 @@ class FormatArena:
     def weight(self) -> np.ndarray:
         """``[state, format, domain]``: level weight of each attended format in each domain it covers, diluted.
 
-        The dilution ``1 / (1 + φ (N − 1))`` counts the N formats the state attends in
-        that domain: formats compete with those covering the same issues (YA24-41).
+        The dilution ``1 / (1 + φ (W − 1))`` counts the level-weighted formats W the
+        state attends in that domain: formats compete with those covering the same
+        issues (YA24-41).
         """
-        covers = self.covered()
-        count = covers.sum(axis=1)  # [state, domain]
+        weighted = self.covered() * self.level_weight[None, :, None]
+        count = weighted.sum(axis=1)  # [state, domain]
         dilution = 1.0 / (1.0 + self.tables.institutions.fragmentation_penalty * np.maximum(count - 1, 0))
-        return covers * self.level_weight[None, :, None] * dilution[:, None, :]
+        return weighted * dilution[:, None, :]
 
     def leverage(self, cohesion: float) -> np.ndarray:
         """``[state, domain]`` leverage ℓ ≥ 0 from formats and regional cohesion."""

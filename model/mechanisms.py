@@ -62,7 +62,7 @@ MECHANISMS: dict[str, Mechanism] = {
     ),
     "threat_balance": Mechanism(
         "model.model.MultivectorModel.threat", ("SU23-15", "SU23-03"),
-        "A power's threat grows with its effort and its proximity; every rule leans away from rising threat, a balancer most.",
+        "A power's threat grows with its effort and its proximity; every rule but bandwagoning leans away from rising threat, a balancer most.",
     ),
     "values_conditionality_cost": Mechanism(
         "model.model.MultivectorModel.reception", ("CH25-45", "CH25-46"),

@@ -10,13 +10,13 @@ import numpy as np
 from model.agents import CentralAsianState, ExternalPower
 from model.calendar import quarter_ordinal, quarter_range
 from model.corridors import CorridorNetwork
-from model.decision_rules import DecisionContext, RuleTerms, get_rule, revealed_ties
+from model.decision_rules import DecisionContext, RuleTerms, get_rule, hold_losses, revealed_ties
 from model.domestic import DomesticDynamics
 from model.institutions import FormatArena
 from model.outcomes import Recorder, summarise
 from model.params import BLOCS, DOMAINS, Event, Scenario
 from model.powers import PowerStrategies, influence
-from model.sanctions import SanctionsRegime
+from model.sanctions import REFERENCE_VOLUME, SanctionsRegime
 from model.simplex import hedging_index, project_to_simplex
 from model.tables import Tables
 
@@ -154,11 +154,13 @@ class MultivectorModel(mesa.Model):
 
     def _reveal_ties(self) -> None:
         """Set the value of existing ties so that the 2021 alignment is every rule's choice under 2021 conditions."""
+        self.arena.remember_2021(self.alignment[:, DIPLOMACY])
         self.arena.step(self.first_quarter, None, self.alignment[:, DIPLOMACY])
         self.effort_2021 = self.strategies.effort.copy()
         self.ties = np.zeros_like(self.alignment)
         value, threat = self.net_value(), self.threat()
-        self.terms = self.terms_2021 = self.rule_terms()
+        self.pressure_now, self.leverage_now = self.pressure(), self.leverage()
+        self.terms = self.rule_terms(self.pressure_now, self.leverage_now)
         for i, terms in enumerate(self.terms):
             self.ties[i] = revealed_ties(terms, value[i], threat, self.alignment[i])
 
@@ -182,6 +184,7 @@ class MultivectorModel(mesa.Model):
         self.unrest_now = np.zeros(len(self.states))
         self.interventions_now = np.zeros(len(self.powers))
         self.partnerships = [(until, boost) for until, boost in self.partnerships if until > self.t]
+        self.sanctions.new_quarter()
         for event in self.events_by_step.get(self.t, []):
             self._apply_event(event)
         if self.t > 0:
@@ -303,20 +306,17 @@ class MultivectorModel(mesa.Model):
         level = np.clip(powers.standing + powers.standing_trend * self.years, 0.0, 1.0)
         return (powers.standing_domains * level[:, None]).T
 
-    def current_ties(self) -> np.ndarray:
-        """``[state, domain, power]`` value of ties now: the revealed ties plus the standing priority's hold.
+    def hold(self, target: np.ndarray) -> np.ndarray:
+        """``[state, domain, power]`` targets after the standing priority holds part of each power's losses (SU23-06).
 
-        When the cost of dependence λ_eff rises above its 2021 level (pressure,
-        leverage), every share is spread toward the others; a standing priority π
-        keeps that share of the power's 2021 alignment from being spread away:
-        ``τ + π · 2(λ_eff − λ_eff⁰) · a⁰ / α`` (SU23-06: a safety distance, not de-Russification).
+        Where a rule's target would give a power with a standing priority π less
+        than its 2021 share, the state keeps π of the difference: the held share is
+        ``T_p + π (a⁰_p − T_p)``. The other powers share what is left in
+        proportion to their targets. A standing priority never raises a power
+        above its 2021 share and never holds back its gains ("restrain, not
+        de-Russify": a safety distance, not a break).
         """
-        hold = self.standing()
-        extra = np.stack([
-            2.0 * (terms.aversion - start.aversion)[:, None] * self.alignment_2021[i] / terms.value_weight
-            for i, (terms, start) in enumerate(zip(self.terms, self.terms_2021, strict=True))
-        ])
-        return self.ties + hold[None, :, :] * extra
+        return hold_losses(target, self.alignment_2021, self.standing()[None, :, :])
 
     def net_value(self) -> np.ndarray:
         """``[state, domain, power]`` net value of leaning on each power this quarter (utility units).
@@ -344,28 +344,27 @@ class MultivectorModel(mesa.Model):
     def pressure(self) -> np.ndarray:
         """``[state]`` pressure to choose sides (SU23-04).
 
-        ``pressure_weight · (s · r_i / r̄⁰ + e · c_i / c̄) / 2``: the war's demands
+        ``pressure_weight · (s · r_i / r̄⁰ + e · V_i / V_ref) / 2``: the war's demands
         weigh on a state in proportion to its trade with the target (``r_i``,
         re-exports included, relative to the 2021 mean ``r̄⁰``), enforcement in
-        proportion to its circumvention relative to the region's mean ``c̄``.
+        proportion to its re-exports ``V_i`` (US$ bn/yr) relative to the volume at
+        which designations run at their full rate (``model.sanctions.REFERENCE_VOLUME``).
         """
         s = self.sanctions
         total = self.trade_level.sum(axis=1)
         ties = np.where(total > 0, self.trade_level[:, self.target] / np.maximum(total, 1e-12), 0.0)
         reference = self.target_share_2021.mean()
         trade_term = ties / reference if reference > 0 else np.zeros_like(ties)
-        mean_circumvention = s.circumvention.mean()
-        exposure_term = s.circumvention / mean_circumvention if mean_circumvention > 0 else np.ones_like(ties)
+        exposure_term = self.reexport_bn / REFERENCE_VOLUME
         return self.tables.behaviour.pressure_weight * (s.intensity * trade_term + s.enforcement * exposure_term) / 2
 
     def leverage(self) -> np.ndarray:
         """``[state, domain]`` leverage ℓ from formats and cohesion (YA24-01, ZE23-24)."""
         return self.arena.leverage(self.domestic.cohesion)
 
-    def rule_terms(self) -> list[RuleTerms]:
-        """Each state's utility coefficients under its decision rule this quarter."""
+    def rule_terms(self, pressure: np.ndarray, leverage: np.ndarray) -> list[RuleTerms]:
+        """Each state's utility coefficients under its decision rule, given the pressure and leverage on it."""
         states, behaviour = self.tables.states, self.tables.behaviour
-        pressure, leverage = self.pressure(), self.leverage()
         return [
             get_rule(states.decision_rule[i])(DecisionContext(
                 float(states.dependence_aversion[i]), float(pressure[i]), float(states.pressure_sensitivity[i]),
@@ -374,17 +373,18 @@ class MultivectorModel(mesa.Model):
         ]
 
     def targets(self) -> np.ndarray:
-        """``[state, domain, power]`` the alignment each state's rule chooses this quarter."""
+        """``[state, domain, power]`` the alignment each state's rule chooses this quarter, after the standing priority's hold."""
         value, threat = self.net_value(), self.threat()
-        self.terms = self.rule_terms()
-        ties = self.current_ties()
-        return np.stack([terms.target(value[i], ties[i], threat) for i, terms in enumerate(self.terms)])
+        self.pressure_now, self.leverage_now = self.pressure(), self.leverage()
+        self.terms = self.rule_terms(self.pressure_now, self.leverage_now)
+        chosen = np.stack([terms.target(value[i], self.ties[i], threat) for i, terms in enumerate(self.terms)])
+        return self.hold(chosen)
 
     def utility(self, alignment: np.ndarray | None = None) -> np.ndarray:
         """``[state]`` each state's utility of an alignment (its current one by default) under its own rule."""
         alignment = self.alignment if alignment is None else alignment
-        value, threat, ties = self.net_value(), self.threat(), self.current_ties()
-        return np.array([terms.utility(alignment[i], value[i], ties[i], threat) for i, terms in enumerate(self.terms)])
+        value, threat = self.net_value(), self.threat()
+        return np.array([terms.utility(alignment[i], value[i], self.ties[i], threat) for i, terms in enumerate(self.terms)])
 
     def _states_decide(self) -> None:
         """Each state closes part of the gap to its rule's target, with noise, on the simplex."""
@@ -439,7 +439,7 @@ class MultivectorModel(mesa.Model):
             "russia_share": a[..., self.russia],
             "influence": influence(a, self.gdp_weight),
             "capacity": self.strategies.capacity,
-            "effort": self.strategies.commitment,
+            "commitment": self.strategies.commitment,
             "threat": self.threat(),
             "trade": self.trade_level,
             "trade_index": np.where(self.base_trade > 0, self.trade_level / base, np.nan),
@@ -448,7 +448,7 @@ class MultivectorModel(mesa.Model):
             "circumvention": self.reexport_bn,
             "designations": s.designations,
             "secondary_cost": s.expected_cost(),
-            "pressure": self.pressure(),
+            "pressure": self.pressure_now,
             "bank_compliance": s.bank_compliance,
             "formal_adherence": s.adherence.astype(float),
             "sanctions_intensity": s.intensity,
@@ -460,7 +460,7 @@ class MultivectorModel(mesa.Model):
             "formats_active": float(self.arena.active.sum()),
             "summit_formats": float(self.arena.summit_count),
             "fragmentation": self.arena.fragmentation(),
-            "leverage": 1.0 + self.leverage(),
+            "leverage": 1.0 + self.leverage_now,
             "cohesion": self.domestic.cohesion,
             "regime_security": self.domestic.regime_security,
             "unrest": self.unrest_now,

@@ -38,8 +38,9 @@ class Spec:
         options: Allowed strings for ``choice``.
         optional: True when the field may be omitted (its default applies).
         total_at_most: Upper bound on the sum of a map's entries.
-        initial: True when the value is the state of the world in 2021 (read
-            once at set-up, so a dated ``parameter`` event cannot change it).
+        initial: True when the value is read once at set-up — the state of the
+            world in 2021, or a fixed classification — so a dated ``parameter``
+            event cannot change it.
     """
 
     kind: str
@@ -134,7 +135,8 @@ class PowerParams:
     """An external power: capacity, comparative advantages, goals and instruments."""
 
     name: str = spec("", kind="text", world=False, doc="Display name")
-    bloc: str = spec(kind="choice", options=BLOCS, doc="Grouping used for the Russia / China / West triangle")
+    bloc: str = spec(kind="choice", options=BLOCS, initial=True,
+        doc="Grouping used for the Russia / China / West triangle (read once at set-up)")
     capacity: float = spec(kind="real", unit="index (China 2021 = 1)", low=0, high=10, initial=True,
         doc="Resources the power devotes to Central Asia in 2021")
     capacity_growth: float = spec(kind="real", unit="%/yr", low=-20, high=20, doc="Trend change of that capacity")
@@ -145,7 +147,7 @@ class PowerParams:
     conditionality: float = spec(kind="real", low=0, high=1, doc="Values conditionality attached to offers")
     intervention: float = spec(0.0, kind="real", low=0, high=1, optional=True, doc="Capacity to intervene against unrest")
     proximity: float = spec(kind="real", low=0, high=1,
-        doc="Geographic proximity to the region: the threat a power poses is proximity × its effort (every decision rule)")
+        doc="Geographic proximity to the region: the threat a power poses is proximity × its effort")
     standing: float = spec(0.0, kind="real", low=0, high=1,
         doc="Standing priority: share of the states' 2021 alignment with the power, in standing_domains, "
             "kept from being spread away when pressure or leverage raise the cost of dependence")
@@ -194,7 +196,8 @@ class SanctionsParams:
     wedge: float = spec(kind="real", low=0, high=2, doc="Price wedge per unit of sanctions intensity")
     diversion: float = spec(kind="real", low=0, high=1,
         doc="Russia's trade redirected to the region per unit of intensity, scaled by each state's circumvention openness")
-    reexport_elasticity: float = spec(kind="real", low=0, high=5, doc="Re-export volume per unit wedge (share of 2021 Russia trade)")
+    reexport_elasticity: float = spec(kind="real", low=0, high=5,
+        doc="Re-exports per unit of price wedge, as a share of the state's trade with the target this quarter")
     enforcement_escalation: float = spec(kind="real", unit="1/quarter", low=0, high=1, doc="Growth of enforcement while circumvention persists")
     designation_rate: float = spec(kind="real", unit="firms per quarter at full enforcement and US$1bn/yr of re-exports", low=0, high=50,
         doc="Designations hazard scale: expected firms a quarter = rate × enforcement × a state's re-exports (US$ bn/yr)")
@@ -223,7 +226,8 @@ class InstitutionParams:
     summit_weight: float = spec(kind="real", low=1, high=5, doc="Effect of a summit-level format relative to a ministerial one")
     upgrade_hazard: float = spec(kind="real", unit="1/quarter", low=0, high=1,
         doc="Quarterly upgrade chance of an undated ministerial dialogue, times the share of powers with a rival summit format")
-    attendance_threshold: float = spec(kind="real", low=0, high=1, doc="Diplomatic alignment below which a state may skip a meeting")
+    attendance_threshold: float = spec(kind="real", low=0, high=1,
+        doc="Share of its 2021 diplomatic alignment with a sponsor below which a state stops attending the sponsor's formats")
 
 
 @dataclass(frozen=True)
@@ -272,7 +276,8 @@ class BehaviourParams:
     max_effort: float = spec(kind="real", low=1, high=5, doc="Largest multiple of its 2021 effort a power commits to the region")
     regime_weight: float = spec(kind="real", low=0, high=5, doc="Value of regime protection in the security domain")
     threat_weight: float = spec(kind="real", low=0, high=5,
-        doc="Weight of threat (proximity × effort) in every decision rule; balancing_threat weighs it four times")
+        doc="Weight of threat (proximity × effort) in the hedging and neutrality rules; balancing_threat weighs it four times, "
+            "bandwagoning not at all")
     basing_threshold: float = spec(kind="real", low=0, high=1, doc="Security share at which a power is counted as holding a base")
 
 

@@ -84,6 +84,10 @@ class SanctionsRegime:
         self.enforcement = min(self.enforcement, level)
         self.stage = min(self.stage, STAGES.index(stage))
 
+    def new_quarter(self) -> None:
+        """Age last quarter's recent designations (called before the quarter's events, which count in full)."""
+        self.recent_designations *= DESIGNATION_MEMORY
+
     def designate(self, state: int, firms: float) -> None:
         """Record a dated round of designations (timeline event)."""
         self.designations[state] += firms
@@ -123,7 +127,6 @@ class SanctionsRegime:
         return self._designate(rng, volume)
 
     def _designate(self, rng: np.random.Generator, volume: np.ndarray) -> np.ndarray:
-        self.recent_designations *= DESIGNATION_MEMORY
         if self.stage < STAGES.index("designations"):
             return np.zeros_like(self.circumvention)
         expected = self.tables.sanctions.designation_rate * self.enforcement * volume / REFERENCE_VOLUME

@@ -137,9 +137,9 @@ def parameter_path(checker: Checker, path: KeyPath, text: str) -> tuple[tuple[st
         checker.fail(path, "unknown parameter", text,
                      f"a key path such as sanctions.secondary_cost or powers.RUS.capacity_growth{hint}")
     if not settable(spec):
-        why = "a 2021 starting value, read once at set-up" if spec.initial else f"a {spec.kind} field"
+        why = "read once at set-up" if spec.initial else f"a {spec.kind} field"
         checker.fail(path, f"this parameter cannot change mid-run ({why})", text,
-                     "a real, integer, flag or fixed-choice parameter that the dynamics read every quarter")
+                     "a real, integer, flag or fixed-choice parameter that the model reads every quarter")
     return parts, spec
 
 

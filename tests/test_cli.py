@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,12 +72,26 @@ def test_run_refuses_a_folder_of_another_design(tmp_path):
 
 
 def test_claims_lists_the_registry_and_shows_where_a_claim_is_cited():
-    listing = run_cli("claims", "--article", "SU23")
+    listing = run_cli("claims", "--article", "SU23", "--no-effects")
     assert listing.returncode == 0 and listing.stdout.count("SU23-") == 63
     assert "encoded" in listing.stdout and "not-represented" in listing.stdout
-    one = run_cli("claims", "SU23-04")
+    one = run_cli("claims", "SU23-04", "--no-effects")
     assert one.returncode == 0
     assert "Sun Qi (2023)" in one.stdout and "states.KAZ.dependence_aversion" in one.stdout
+
+
+@pytest.mark.slow
+def test_claims_show_what_each_claim_moves_most_from_an_ablation_cached_per_model_version(tmp_path):
+    first = run_cli("claims", "SU23-06", "--results-root", str(tmp_path), "--workers", "2")
+    assert first.returncode == 0, first.stderr
+    assert "computing what each baseline claim moves most" in first.stderr
+    assert "it moves most: " in first.stdout and "no recorded outcome" not in first.stdout
+    cached = list((tmp_path / ".cache").glob("claim-effects-baseline-*.json"))
+    assert len(cached) == 1, "one cache file, keyed by the model version"
+    again = run_cli("claims", "--article", "SU23", "--results-root", str(tmp_path))
+    assert again.returncode == 0 and "computing" not in again.stderr, "the second call reads the cache"
+    assert again.stdout.count("moves most: ") >= 40, "every SU23 claim the baseline cites shows what it moves"
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [".cache", cached[0].relative_to(tmp_path).as_posix()]
 
 
 def test_help_is_available_for_every_verb():
@@ -86,13 +101,13 @@ def test_help_is_available_for_every_verb():
 
 
 def test_claims_filter_by_status_and_element_and_show_discrepancies():
-    left_out = run_cli("claims", "--status", "not-represented", "--article", "DE22")
+    left_out = run_cli("claims", "--status", "not-represented", "--article", "DE22", "--no-effects")
     assert left_out.returncode == 0
     rows = [line for line in left_out.stdout.splitlines() if line.startswith("DE22-")]
     assert rows and all("not-represented" in line for line in rows)
-    one = run_cli("claims", rows[0].split()[0])
+    one = run_cli("claims", rows[0].split()[0], "--no-effects")
     assert "status: not represented —" in one.stdout
-    sanctions = run_cli("claims", "--element", "sanctions")
+    sanctions = run_cli("claims", "--element", "sanctions", "--no-effects")
     assert "CH25-41" in sanctions.stdout and "DE22-02" not in sanctions.stdout
     gaps = run_cli("claims", "--discrepancies")
     assert gaps.returncode == 0 and "X-03" in gaps.stdout and "CH25-41" in gaps.stdout

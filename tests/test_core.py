@@ -14,7 +14,7 @@ import pytest
 
 from conftest import run_replicates
 from model import MultivectorModel
-from model.decision_rules import DecisionContext, get_rule, rule_names
+from model.decision_rules import DecisionContext, get_rule, hold_losses, revealed_ties, rule_names
 from model.params import Event
 from model.rest import at_rest
 from scenarios import load_scenario
@@ -100,6 +100,29 @@ def test_leverage_never_concentrates_a_hedger():
         assert np.all((high**2).sum(axis=1) <= (low**2).sum(axis=1) + 1e-12), "HHI must not rise with leverage"
 
 
+def test_a_standing_priority_never_concentrates_and_never_lifts_a_power_above_2021():
+    """SU23-06: the hold keeps part of a power's losses; as leverage spreads the states, it never makes them less even."""
+    rng = np.random.default_rng(5)
+    hedge = get_rule("multivector_hedging")
+    for _ in range(200):
+        start = rng.dirichlet(np.full(11, 0.6), size=3)
+        value = rng.normal(0, 0.3, (3, 11))
+        keep = np.zeros((3, 11))
+        keep[:, np.argmax(start[0])] = rng.uniform(0.3, 1.0)
+        calm = hedge(DecisionContext(2.0, 0.0, 0.5, np.zeros(3), 0.0))
+        ties = revealed_ties(calm, value, np.zeros(11), start)
+        previous = None
+        for lev in (0.0, 0.5, 1.0, 2.0):
+            chosen = hedge(DecisionContext(2.0, 0.0, 0.5, np.full(3, lev), 0.0)).target(value, ties, np.zeros(11))
+            held = hold_losses(chosen, start, keep)
+            assert np.allclose(held.sum(axis=1), 1.0) and np.all(held >= -1e-12)
+            assert np.all(held <= np.maximum(chosen, start) + 1e-12), "no power is lifted above both its choice and 2021"
+            hhi = (held**2).sum(axis=1)
+            if previous is not None:
+                assert np.all(hhi <= previous + 1e-12), "more leverage with a standing priority concentrated a state"
+            previous = hhi
+
+
 def test_more_leverage_per_format_does_not_lower_hedging():
     """YA24-01, YA24-04: competing formats widen the states' room to manoeuvre; never narrow it (paired runs)."""
     none = run_replicates(PAIRED_SEEDS, institutions__leverage_per_format=0.0, **CALM)
@@ -179,10 +202,10 @@ def test_a_power_losing_ground_steps_up_its_effort_with_its_denial_motive():
     base = run_replicates(PAIRED_SEEDS)
     indifferent = run_replicates(PAIRED_SEEDS, powers__RUS__denial=0.0)
     russia = base.power("RUS")
-    assert np.all(base.outcomes["effort"][:, -1, russia] > 1.05)
-    assert np.all(indifferent.outcomes["effort"][:, :, russia] == 1.0)
+    assert np.all(base.outcomes["commitment"][:, -1, russia] > 1.05)
+    assert np.all(indifferent.outcomes["commitment"][:, :, russia] == 1.0)
     cap = run_replicates(PAIRED_SEEDS, behaviour__max_effort=1.1)
-    assert cap.outcomes["effort"].max() <= 1.1 + 1e-12, "effort never exceeds its bound"
+    assert cap.outcomes["commitment"].max() <= 1.1 + 1e-12, "commitment never exceeds its bound"
 
 
 def test_a_stronger_denial_motive_keeps_more_influence_for_a_power_losing_ground():
@@ -190,7 +213,7 @@ def test_a_stronger_denial_motive_keeps_more_influence_for_a_power_losing_ground
     mild = run_replicates(PAIRED_SEEDS, powers__RUS__denial=0.5, **CALM)
     keen = run_replicates(PAIRED_SEEDS, powers__RUS__denial=2.0, **CALM)
     russia = mild.power("RUS")
-    assert np.all(keen.outcomes["effort"][:, -1, russia] > mild.outcomes["effort"][:, -1, russia] + 0.05)
+    assert np.all(keen.outcomes["commitment"][:, -1, russia] > mild.outcomes["commitment"][:, -1, russia] + 0.05)
     gain = keen.outcomes["influence"][:, LATE, russia].mean(axis=1) - mild.outcomes["influence"][:, LATE, russia].mean(axis=1)
     assert np.all(gain > 0.002), f"Russia's influence should rise with its denial motive, change {gain}"
 
@@ -227,8 +250,10 @@ def test_a_neutral_state_invites_no_intervention():
 
 def test_the_intervention_in_kazakhstan_lasts():
     """ZE23-14: the CSTO's January 2022 deployment makes Russia the de facto guarantor: its security share stays raised."""
-    with_it = run_replicates(PAIRED_SEEDS)
-    without = run_replicates(PAIRED_SEEDS, domestic__intervention_boost=0.0)
+    # Russia's standing priority is set aside in both arms: it holds Russia's share up with or without the
+    # intervention and would hide how long the intervention's own effect lasts.
+    with_it = run_replicates(PAIRED_SEEDS, powers__RUS__standing=0.0)
+    without = run_replicates(PAIRED_SEEDS, domestic__intervention_boost=0.0, powers__RUS__standing=0.0)
     kaz, rus = with_it.state("KAZ"), with_it.power("RUS")
     gap = (with_it.outcomes["alignment"][:, :, kaz, 0, rus] - without.outcomes["alignment"][:, :, kaz, 0, rus])
     assert np.all(gap[:, with_it.at("2022Q1")] > 0.05)

@@ -23,8 +23,8 @@ def baseline():
 
 
 def _parameter(value: float, kind: str = "real", low: float | None = 0.0, high: float | None = 1.0,
-               room: float = math.inf) -> inert.Parameter:
-    return inert.Parameter(("sanctions", "wedge"), None, Spec(kind, low=low, high=high), value, room)
+               room: float = math.inf, present: bool = True, spread: float = 0.0) -> inert.Parameter:
+    return inert.Parameter(("sanctions", "wedge"), None, Spec(kind, low=low, high=high), value, room, present, spread)
 
 
 # ------------------------------------------------------------------ fast
@@ -54,6 +54,19 @@ def test_steps_are_ten_percent_of_the_value_or_of_the_range_clipped_to_the_bound
     assert [m.value for m in inert.perturbations(_parameter(1.0, kind="flag", low=None, high=None))] == [0.0]
     assert moves(_parameter(0.0, room=1e-4)) == {}, "a map whose other entries fill its total leaves no room"
     assert moves(_parameter(0.2, room=0.21)) == pytest.approx({"-": 0.18}), "the map's total caps the step up"
+    assert moves(_parameter(0.05, spread=0.6)) == pytest.approx({"+": 0.11, "-": 0.0}), "a small value steps by its peers' spread"
+    assert moves(_parameter(0.0, present=False, spread=0.6)) == pytest.approx({"+": 0.1}), "an unset entry steps by the range"
+
+
+def test_an_unset_map_entry_is_not_an_input_and_a_set_one_knows_its_peers(baseline):
+    found = {p.name: p for p in inert.numeric_parameters(baseline)}
+    assert found["states.KAZ.sentiment.RUS"].present and not found["states.TKM.sentiment.KOR"].present
+    conditionality = [p.value for name, p in found.items() if name.startswith("powers.") and name.endswith(".conditionality")]
+    assert found["powers.JPN.conditionality"].spread == pytest.approx(max(conditionality) - min(conditionality))
+    unset, set_ = (inert.Verdict(found[n], ()) for n in ("states.TKM.sentiment.KOR", "powers.JPN.conditionality"))
+    report = inert.Report((unset, set_), (unset, set_), {})
+    assert [b.name for b, _ in report.inert] == ["powers.JPN.conditionality"]
+    assert [b.name for b, _ in report.weak_unset] == ["states.TKM.sentiment.KOR"]
 
 
 def test_perturbing_a_map_entry_keeps_the_other_entries(baseline):
@@ -61,7 +74,8 @@ def test_perturbing_a_map_entry_keeps_the_other_entries(baseline):
     move = inert.perturbations(param)[0]
     changed = move.apply(baseline).states["KAZ"].trade_shares
     before = baseline.states["KAZ"].trade_shares
-    assert changed["RUS"] == pytest.approx(1.1 * before["RUS"])
+    step = 0.1 * max(before["RUS"], param.spread)  # the trade shares of the five states range over about 0.5
+    assert changed["RUS"] == pytest.approx(before["RUS"] + step)
     assert {k: v for k, v in changed.items() if k != "RUS"} == {k: v for k, v in before.items() if k != "RUS"}
 
 

@@ -72,7 +72,7 @@ timeline:
     ("{id: e, at: 2026Q1, type: parameter, path: powers.XXX.denial, set: 1.0, assumption: x}",
      r"timeline\.e\.path: unknown parameter; got 'powers\.XXX\.denial'"),
     ("{id: e, at: 2026Q1, type: parameter, path: powers.RUS.capacity, set: 1.0, assumption: x}",
-     r"cannot change mid-run \(a 2021 starting value, read once at set-up\)"),
+     r"cannot change mid-run \(read once at set-up\)"),
     ("{id: e, at: 2026Q1, type: parameter, path: states.KAZ.trade_shares, set: 1.0, assumption: x}",
      r"cannot change mid-run \(a power_map field\)"),
     ("{id: e, at: 2026Q1, type: parameter, path: sanctions.wedge, set: 1.0, scale: 2.0, assumption: x}",
