@@ -72,6 +72,10 @@ failures into four categories, and only the last is a defect.
 * *Descriptive* (:data:`DESCRIPTIVE_ONLY`): a mechanism the baseline does not
   use at all (standing priorities in no domain, corridor lags of routes without
   investment). Declared by hand with a reason.
+* *Weak by design* (:data:`WEAK_BY_DESIGN`): read, and moving outcomes in every
+  paired run, but below the threshold even in the probe (the conditionality of
+  the smallest powers). Declared by hand with a reason; the list goes stale if
+  one moves nothing at all or comes to pass the threshold.
 * *Draw-only* (:data:`DRAW_ONLY`): the parameter acts only where a random draw
   falls on one side of it — an upgrade hazard compared with a uniform draw, an
   intervention threshold compared with a drawn severity — so the agreed change
@@ -192,6 +196,9 @@ DESCRIPTIVE_ONLY: dict[str, str] = {
     "sanctions.adherence_threshold":
         "no state's Western diplomatic alignment comes near it in the baseline (no state adheres, as in 2021–24)",
     "behaviour.max_effort": "cap on a power's effort that no power reaches in the baseline",
+    "institutions.attendance_threshold":
+        "no state cuts its diplomatic engagement with a sponsor to a quarter of its 2021 level in the baseline, "
+        "so attendance never changes",
 }
 """Key path → reason: parameters that legitimately move no recorded outcome of the baseline.
 
@@ -199,6 +206,22 @@ Each is a mechanism the baseline does not exercise; another scenario may (a
 power given standing domains, a corridor given investment, a state nearing
 adherence). A parameter that moves nothing and should is not listed here: it is
 an inert input to be fixed, and the slow test names it.
+"""
+
+
+WEAK_BY_DESIGN: dict[str, str] = {
+    **_each("powers.{}.conditionality", ("KOR", "JPN", "IRN"),
+            "read through the states' reception of the power's offers, which are among the smallest (capacity 0.06–0.1): "
+            "a change moves its alignment by under 1 % of the run-to-run spread, even when its effort grows"),
+    "states.UZB.sentiment.RUS":
+        "read through Uzbekistan's reception of Russia's offers; at −0.05, with the five states' sentiments within "
+        "0.05 of each other, a step on that scale changes the offers' value by a quarter of a per cent",
+}
+"""Key path → reason: inputs the model reads, whose effect is real but below the sweep's threshold by design.
+
+Unlike :data:`DESCRIPTIVE_ONLY`, each moves some outcome in every paired run
+(its standardised change is above 0); the stale-list test fails if one stops
+moving anything or comes to move outcomes beyond the threshold.
 """
 
 
@@ -659,8 +682,9 @@ def inert(verdicts: Iterable[Verdict]) -> list[Verdict]:
 
 
 def undeclared_inert(verdicts: Iterable[Verdict]) -> list[Verdict]:
-    """Inert parameters on neither :data:`DESCRIPTIVE_ONLY` nor :data:`DRAW_ONLY`: dormant or inert inputs."""
-    return [v for v in inert(verdicts) if v.name not in DESCRIPTIVE_ONLY and v.name not in DRAW_ONLY]
+    """Inert parameters on none of the declared lists: dormant or inert inputs."""
+    declared = DESCRIPTIVE_ONLY.keys() | DRAW_ONLY.keys() | WEAK_BY_DESIGN.keys()
+    return [v for v in inert(verdicts) if v.name not in declared]
 
 
 def weakest_effective(verdicts: Iterable[Verdict], n: int = 10) -> list[Verdict]:
@@ -859,6 +883,17 @@ class Report:
                       key=lambda pair: pair[1].z)
 
     @property
+    def weak(self) -> list[Verdict]:
+        """Parameters on :data:`WEAK_BY_DESIGN`."""
+        return [v for v in self.verdicts if v.name in WEAK_BY_DESIGN]
+
+    @property
+    def stale_weak(self) -> list[str]:
+        """Weak-by-design parameters that moved nothing at all or moved outcomes beyond the threshold (one line each)."""
+        lines = [f"moves nothing at all: {v.describe()}" for v in self.weak if v.z == 0]
+        return lines + [f"moves outcomes beyond the threshold: {v.describe()}" for v in self.weak if v.effective]
+
+    @property
     def stale_descriptive(self) -> list[Verdict]:
         """Parameters declared descriptive that move an outcome (to take off the list)."""
         return [v for v in self.descriptive if v.effective]
@@ -874,13 +909,13 @@ class Report:
     @property
     def passes(self) -> bool:
         """Whether every parameter is effective, dormant, draw-only with a passing check, or declared descriptive."""
-        return not (self.inert or self.stale_descriptive or self.stale_draw_only)
+        return not (self.inert or self.stale_descriptive or self.stale_draw_only or self.stale_weak)
 
     def describe(self) -> str:
         """The report as text: counts, then each category with its parameters."""
         lines = [f"{len(self.verdicts)} numeric parameters: {len(self.effective)} effective, "
                  f"{len(self.dormant)} dormant in the scenario (moved in the probe), {len(self.draw_only)} draw-only, "
-                 f"{len(self.descriptive)} descriptive, {len(self.inert)} inert inputs, "
+                 f"{len(self.descriptive)} descriptive, {len(self.weak)} weak by design, {len(self.inert)} inert inputs, "
                  f"{len(self.weak_unset)} unset map entries that would barely move anything if set, "
                  f"{len(self.untested)} that cannot move within their bounds."]
         sections: list[tuple[str, list[str]]] = [
@@ -894,7 +929,9 @@ class Report:
              [self.draws[v.name].describe() if v.name in self.draws else f"{v.name} [not checked]"
               for v in self.draw_only]),
             ("Descriptive only", [f"{v.name}: {DESCRIPTIVE_ONLY[v.name]}" for v in self.descriptive]),
-            ("Stale declarations", [v.describe() for v in self.stale_descriptive] + self.stale_draw_only),
+            ("Weak by design", [f"{v.name} (z={v.z:.3g}): {WEAK_BY_DESIGN[v.name]}" for v in self.weak]),
+            ("Stale declarations", [v.describe() for v in self.stale_descriptive] + self.stale_draw_only
+             + self.stale_weak),
         ]
         for title, items in sections:
             lines.append(f"{title} ({len(items)}):")

@@ -14,7 +14,7 @@ times: it crowds the agenda as much as it adds),
 ``κ`` leverage per format and ``φ`` the fragmentation penalty. For ``φ ≤ 1``
 the leverage never falls when a format is added or upgraded: its derivative in
 ``W`` is ``κ (1 − φ) / (1 + φ (W − 1))²``. Leverage raises
-the cost of concentrating on one partner in the hedging rules
+the cost of concentrating on one partner in every rule but bandwagoning
 (``model.decision_rules``), so it widens, never narrows, the states' spread.
 Separately, a sponsor gains offer value with the states attending its formats,
 in the domains they cover (``sponsor_gain``; YA24-39). A formally neutral state

@@ -42,7 +42,7 @@ MECHANISMS: dict[str, Mechanism] = {
     ),
     "pressure_follows_exposure": Mechanism(
         "model.model.MultivectorModel.pressure", ("SU23-04", "SU23-22"),
-        "Pressure to choose sides weighs on each state in proportion to its trade with Russia and its share of circumvention.",
+        "Pressure to choose sides weighs on each state in proportion to its trade with Russia and its re-exports to it.",
     ),
     "issue_by_issue_alignment": Mechanism(
         "model.agents.CentralAsianState", ("ZE23-18",),
@@ -57,8 +57,8 @@ MECHANISMS: dict[str, Mechanism] = {
         "A formally neutral state's formats count outside the security domain only, and it invites no foreign intervention.",
     ),
     "standing_priority": Mechanism(
-        "model.model.MultivectorModel.current_ties", ("SU23-06", "ZE23-25"),
-        "A standing priority keeps part of a power's 2021 share in named domains from being spread away under pressure; a trend can erode it.",
+        "model.decision_rules.hold_losses", ("SU23-06", "ZE23-25"),
+        "A standing priority keeps part of what a power would lose of its 2021 share in named domains; a trend can erode it.",
     ),
     "threat_balance": Mechanism(
         "model.model.MultivectorModel.threat", ("SU23-15", "SU23-03"),
@@ -77,7 +77,7 @@ MECHANISMS: dict[str, Mechanism] = {
         "Each power moves its effort toward states that value it and where rivals lead, scaled by its denial motive.",
     ),
     "effort_follows_lost_ground": Mechanism(
-        "model.powers.PowerStrategies.respond", ("YA24-39", "CH25-23"),
+        "model.powers.PowerStrategies.respond", ("YA24-39",),
         "A power that loses influence commits more of its capacity to the region, in proportion to its denial motive.",
     ),
     "reexport_channel": Mechanism(

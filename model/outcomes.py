@@ -54,7 +54,7 @@ OUTCOMES: dict[str, Outcome] = {
     "designations": Outcome("firms (cumulative)", ("state",), "Firms designated under secondary sanctions so far."),
     "secondary_cost": Outcome("utility units", ("state",),
                               "Expected secondary-sanctions cost: secondary_cost × enforcement × (circumvention share "
-                              "+ 0.005 × recently designated firms)."),
+                              "+ a weight per recently designated firm)."),
     "pressure": Outcome("index", ("state",),
                         "Pressure to choose sides the state acted on: sanctions intensity × its trade ties to Russia "
                         "and enforcement × its re-exports."),

@@ -149,8 +149,8 @@ class PowerParams:
     proximity: float = spec(kind="real", low=0, high=1,
         doc="Geographic proximity to the region: the threat a power poses is proximity × its effort")
     standing: float = spec(0.0, kind="real", low=0, high=1,
-        doc="Standing priority: share of the states' 2021 alignment with the power, in standing_domains, "
-            "kept from being spread away when pressure or leverage raise the cost of dependence")
+        doc="Standing priority: share of what the power would lose of its 2021 alignment, in standing_domains, "
+            "that the states keep")
     standing_domains: tuple[str, ...] = spec((), kind="domains", doc="Domains in which the standing priority holds")
     standing_trend: float = spec(0.0, kind="real", unit="1/yr", low=-1, high=1,
         doc="Yearly change of the standing priority (negative: the priority erodes)")

@@ -6,7 +6,7 @@ Each power *p* has (ODD §7.2):
   dated shocks (CH25-42, SU23-22);
 * a **commitment** ``m_p`` (1 in 2021): the multiple of its 2021 effort it now
   devotes to the region. It rises as the power loses influence, in proportion
-  to its denial motive (YA24-39, ZE23-01, CH25-23), and falls back as it
+  to its denial motive (YA24-39, ZE23-01), and falls back as it
   regains it: ``m* = clip(1 + effort_response · denial_p · (I⁰_p − I_p) / I⁰_p, 1, max_effort)``;
   ``m`` closes ``allocation_rate`` of the gap each quarter. A power ahead of its
   2021 influence keeps its 2021 commitment: it has no rival gain to deny, and

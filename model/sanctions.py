@@ -12,9 +12,10 @@ Each state has its own exposure (concept §3 step 3; ODD §7.4):
   outreach → visits → designations (CH25-26); dated events can raise or ease it.
   Designations arrive as a Poisson process whose rate follows each state's
   re-export volume ``V_i``: ``designation_rate · e · V_i / V_ref`` firms a quarter.
-* **Secondary exposure** of state *i*: ``X_i = e · (c_i + κ_D · R_i)`` with
-  ``R_i`` its recently designated firms (a stock that keeps ``DESIGNATION_MEMORY`` a quarter). Its expected cost ``secondary_cost · X_i``
-  lowers the value of economic alignment with the target (model §7.1) and
+* **Secondary exposure** of state *i*: ``X_i = e · (c_i + κ_D · D̃_i)`` with
+  ``D̃_i`` its recently designated firms (a stock that keeps ``DESIGNATION_MEMORY`` a quarter).
+  Its expected cost ``secondary_cost · X_i`` lowers the value of economic
+  alignment with the target (ODD §7.3) and
   drives **bank-level compliance** ``b_i`` toward
   ``min(1, response · secondary_cost · X_i)`` (CH25-41, CH25-26) — which is
   distinct from **formal adherence**, a state decision taken only when the

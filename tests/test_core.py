@@ -198,7 +198,7 @@ def test_a_higher_secondary_cost_lowers_circumvention():
 
 
 def test_a_power_losing_ground_steps_up_its_effort_with_its_denial_motive():
-    """YA24-39, CH25-23: Russia loses influence after 2022 and commits more; with no denial motive it does not."""
+    """YA24-39: Russia loses influence after 2022 and commits more; with no denial motive it does not."""
     base = run_replicates(PAIRED_SEEDS)
     indifferent = run_replicates(PAIRED_SEEDS, powers__RUS__denial=0.0)
     russia = base.power("RUS")

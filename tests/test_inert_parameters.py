@@ -86,8 +86,10 @@ def test_only_a_change_every_paired_run_agrees_on_counts():
 
 def test_descriptive_list_and_noise_scales_name_baseline_parameters_with_reasons(baseline):
     names = {p.name for p in inert.numeric_parameters(baseline)}
-    assert set(inert.DESCRIPTIVE_ONLY) <= names and set(inert.NOISE_SCALES) <= names
-    assert all(len(reason) > 20 for reason in inert.DESCRIPTIVE_ONLY.values()), "every entry says why"
+    assert set(inert.DESCRIPTIVE_ONLY) <= names and set(inert.NOISE_SCALES) <= names and set(inert.WEAK_BY_DESIGN) <= names
+    reasons = [*inert.DESCRIPTIVE_ONLY.values(), *inert.WEAK_BY_DESIGN.values()]
+    assert all(len(reason) > 20 for reason in reasons), "every entry says why"
+    assert not set(inert.DESCRIPTIVE_ONLY) & set(inert.WEAK_BY_DESIGN), "a parameter is declared once"
 
 
 def test_draw_only_entries_name_baseline_parameters_and_a_wide_check_of_a_recorded_outcome(baseline):
@@ -220,6 +222,12 @@ def test_parameters_declared_descriptive_do_move_nothing(report):
     if report.stale_descriptive:
         pytest.fail("declared descriptive but moving outcomes (take them off the list):\n"
                     + "\n".join(v.describe() for v in report.stale_descriptive), pytrace=False)
+
+
+@pytest.mark.slow
+def test_parameters_declared_weak_by_design_move_something_but_little(report):
+    if report.stale_weak:
+        pytest.fail("analysis.inert.WEAK_BY_DESIGN is stale:\n" + "\n".join(report.stale_weak), pytrace=False)
 
 
 @pytest.mark.slow
