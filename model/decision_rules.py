@@ -59,49 +59,57 @@ BALANCING_THREAT_FACTOR = 4.0
 
 @dataclass(frozen=True)
 class DecisionContext:
-    """What shapes one state's rule this quarter.
+    """What shapes the states' rules this quarter, as arrays over any leading axes (runs, states).
 
     Attributes:
-        aversion: The state's dependence aversion λ (utility units).
-        pressure: Pressure to choose sides on this state (≥ 0; ODD §7.5).
-        pressure_sensitivity: How strongly pressure raises λ (SU23-04).
-        leverage: Leverage per domain, ``[d]`` (≥ 0; formats and cohesion, YA24-01).
-        threat_weight: Weight of threat in the utility.
+        aversion: Dependence aversion λ (utility units), ``[...]``.
+        pressure: Pressure to choose sides (≥ 0; ODD §7.5), ``[...]``.
+        pressure_sensitivity: How strongly pressure raises λ (SU23-04), ``[...]``.
+        leverage: Leverage per domain (≥ 0; formats and cohesion, YA24-01), ``[..., d]``.
+        threat_weight: Weight of threat in the utility, ``[...]``.
     """
 
-    aversion: float
-    pressure: float
-    pressure_sensitivity: float
+    aversion: np.ndarray | float
+    pressure: np.ndarray | float
+    pressure_sensitivity: np.ndarray | float
     leverage: np.ndarray
-    threat_weight: float
+    threat_weight: np.ndarray | float
 
 
 @dataclass(frozen=True)
 class RuleTerms:
-    """The coefficients of a rule's utility for one state, per domain.
+    """The coefficients of a rule's utility, per state (and run), per domain.
 
     Attributes:
-        value_weight: α, the weight of net value and ties (> 0).
-        threat_weight: β, the weight of threat (≥ 0).
-        aversion: λ_eff per domain, ``[d]`` (≥ :data:`MIN_AVERSION`).
+        value_weight: α, the weight of net value and ties (> 0), ``[...]``.
+        threat_weight: β, the weight of threat (≥ 0), ``[...]``.
+        aversion: λ_eff per domain, ``[..., d]`` (≥ :data:`MIN_AVERSION`).
     """
 
-    value_weight: float
-    threat_weight: float
+    value_weight: np.ndarray | float
+    threat_weight: np.ndarray | float
     aversion: np.ndarray
 
     def scores(self, net_value: np.ndarray, ties: np.ndarray, threat: np.ndarray) -> np.ndarray:
-        """``[d, p]`` linear scores ``α(u + τ) − βθ`` of leaning on each power."""
-        return self.value_weight * (net_value + ties) - self.threat_weight * threat[None, :]
+        """``[..., d, p]`` linear scores ``α(u + τ) − βθ``; ``threat`` broadcasts against ``[..., d, p]``."""
+        alpha = np.asarray(self.value_weight)[..., None, None]
+        beta = np.asarray(self.threat_weight)[..., None, None]
+        return alpha * (net_value + ties) - beta * threat
 
     def target(self, net_value: np.ndarray, ties: np.ndarray, threat: np.ndarray) -> np.ndarray:
-        """``[d, p]`` the alignment that maximises the utility (the closed-form projection)."""
-        return project_to_simplex(self.scores(net_value, ties, threat) / (2.0 * self.aversion[:, None]))
+        """``[..., d, p]`` the alignment that maximises the utility (the closed-form projection)."""
+        return project_to_simplex(self.scores(net_value, ties, threat) / (2.0 * np.asarray(self.aversion)[..., None]))
 
-    def utility(self, alignment: np.ndarray, net_value: np.ndarray, ties: np.ndarray, threat: np.ndarray) -> float:
-        """The utility of an ``[d, p]`` alignment, summed over domains (utility units)."""
-        linear = (alignment * self.scores(net_value, ties, threat)).sum()
-        return float(linear - (self.aversion[:, None] * alignment**2).sum())
+    def utility(self, alignment: np.ndarray, net_value: np.ndarray, ties: np.ndarray, threat: np.ndarray) -> np.ndarray:
+        """The utility of an alignment ``[..., d, p]``, summed over domains and powers (utility units), ``[...]``."""
+        linear = (alignment * self.scores(net_value, ties, threat)).sum(axis=(-2, -1))
+        return linear - (np.asarray(self.aversion)[..., None] * alignment**2).sum(axis=(-2, -1))
+
+    def select(self, mask: np.ndarray, other: RuleTerms) -> RuleTerms:
+        """These terms where ``mask`` (over the leading axes) holds, ``other``'s elsewhere."""
+        return RuleTerms(np.where(mask, self.value_weight, other.value_weight),
+                         np.where(mask, self.threat_weight, other.threat_weight),
+                         np.where(mask[..., None], self.aversion, other.aversion))
 
 
 DecisionRule = Callable[[DecisionContext], RuleTerms]
@@ -143,14 +151,15 @@ def optimal_alignment(net_value: np.ndarray, aversion: float) -> np.ndarray:
 
 
 def revealed_ties(terms: RuleTerms, net_value: np.ndarray, threat: np.ndarray, alignment: np.ndarray) -> np.ndarray:
-    """``[d, p]`` value of existing ties that makes ``alignment`` the rule's optimum under these conditions.
+    """``[..., d, p]`` value of existing ties that makes ``alignment`` the rule's optimum under these conditions.
 
     With ``τ`` so chosen, ``α(u + τ) − βθ = 2λ_eff · a``, whose projection is
     ``a`` itself (``a`` already lies on the simplex). Ties are normalised to
     mean zero per domain, which the projection ignores.
     """
-    ties = (2.0 * terms.aversion[:, None] * alignment + terms.threat_weight * threat[None, :]) / terms.value_weight
-    ties = ties - net_value
+    alpha = np.asarray(terms.value_weight)[..., None, None]
+    beta = np.asarray(terms.threat_weight)[..., None, None]
+    ties = (2.0 * np.asarray(terms.aversion)[..., None] * alignment + beta * threat) / alpha - net_value
     return ties - ties.mean(axis=-1, keepdims=True)
 
 
@@ -168,41 +177,60 @@ def hold_losses(target: np.ndarray, reference: np.ndarray, keep: np.ndarray) -> 
         keep: Share of each loss kept, in [0, 1], broadcast against ``target``.
     """
     kept = keep * np.maximum(reference - target, 0.0)
-    if not kept.any():
-        return target
     held = kept > 0
+    if not held.any():
+        return target
     free = np.where(held, 0.0, target)
     room = 1.0 - np.where(held, target + kept, 0.0).sum(axis=-1, keepdims=True)
     total = free.sum(axis=-1, keepdims=True)
     scale = np.divide(room, total, out=np.ones_like(room), where=total > 0)
-    return np.where(held, target + kept, free * scale)
+    touched = held.any(axis=-1, keepdims=True)  # rows without a held loss keep their target exactly
+    return np.where(touched, np.where(held, target + kept, free * scale), target)
 
 
 def _hedging_aversion(ctx: DecisionContext) -> np.ndarray:
-    return ctx.aversion * (1.0 + ctx.pressure_sensitivity * ctx.pressure) * (1.0 + ctx.leverage)
+    scale = 1.0 + np.asarray(ctx.pressure_sensitivity) * np.asarray(ctx.pressure)
+    return (np.asarray(ctx.aversion) * scale)[..., None] * (1.0 + np.asarray(ctx.leverage))
+
+
+def _like(ctx: DecisionContext, value: float) -> np.ndarray:
+    """``value`` in the shape of the context's leading axes."""
+    return np.full(np.shape(np.asarray(ctx.leverage))[:-1], value)
 
 
 @register("multivector_hedging")
 def multivector_hedging(ctx: DecisionContext) -> RuleTerms:
     """Hedge: pressure to pick a side and leverage both raise the cost of dependence (SU23-04, YA24-01)."""
-    return RuleTerms(1.0, ctx.threat_weight, np.maximum(_hedging_aversion(ctx), MIN_AVERSION))
+    return RuleTerms(_like(ctx, 1.0), np.asarray(ctx.threat_weight) * _like(ctx, 1.0),
+                     np.maximum(_hedging_aversion(ctx), MIN_AVERSION))
 
 
 @register("bandwagoning")
 def bandwagoning(ctx: DecisionContext) -> RuleTerms:
     """Bandwagon: follow the best offer, ignoring the cost of dependence and threat."""
-    return RuleTerms(1.0, 0.0, np.full_like(ctx.leverage, MIN_AVERSION, dtype=float))
+    return RuleTerms(_like(ctx, 1.0), _like(ctx, 0.0), np.full(np.shape(np.asarray(ctx.leverage)), MIN_AVERSION))
 
 
 @register("balancing_threat")
 def balancing_threat(ctx: DecisionContext) -> RuleTerms:
     """Balance against threat: threat (proximity × effort) weighs four times; pressure changes nothing."""
-    aversion = ctx.aversion * (1.0 + ctx.leverage)
-    return RuleTerms(1.0, BALANCING_THREAT_FACTOR * ctx.threat_weight, np.maximum(aversion, MIN_AVERSION))
+    aversion = np.asarray(ctx.aversion)[..., None] * (1.0 + np.asarray(ctx.leverage))
+    return RuleTerms(_like(ctx, 1.0), BALANCING_THREAT_FACTOR * np.asarray(ctx.threat_weight) * _like(ctx, 1.0),
+                     np.maximum(aversion, MIN_AVERSION))
 
 
 @register("positive_neutrality")
 def positive_neutrality(ctx: DecisionContext) -> RuleTerms:
     """Positive neutrality: offers count half and dependence four times (SU23-62)."""
     aversion = NEUTRALITY_AVERSION_FACTOR * _hedging_aversion(ctx)
-    return RuleTerms(NEUTRALITY_OFFER_DISCOUNT, ctx.threat_weight, np.maximum(aversion, MIN_AVERSION))
+    return RuleTerms(_like(ctx, NEUTRALITY_OFFER_DISCOUNT), np.asarray(ctx.threat_weight) * _like(ctx, 1.0),
+                     np.maximum(aversion, MIN_AVERSION))
+
+
+def rule_terms(codes: np.ndarray, options: tuple[str, ...], ctx: DecisionContext) -> RuleTerms:
+    """Each state's terms under its own rule: ``codes`` index ``options`` (rule names), over the context's leading axes."""
+    present = [int(code) for code in np.unique(codes)]
+    terms = get_rule(options[present[0]])(ctx)
+    for code in present[1:]:
+        terms = get_rule(options[code])(ctx).select(codes == code, terms)
+    return terms

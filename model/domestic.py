@@ -37,122 +37,127 @@ UNREST_DAMAGE = 0.5
 
 
 class DomesticDynamics:
-    """Growth, regime security, unrest and cohesion for the five states (arrays over states).
+    """Growth, regime security, unrest and cohesion for the five states, in every run.
 
     Args:
-        tables: The run's live parameters (``domestic`` and ``states``).
-        rng: The model's generator.
-        protection: Each state's 2021 security ties to incumbent-protecting powers
+        tables: The runs' live parameters (``domestic`` and ``states``).
+        protection: ``[R, state]`` each state's 2021 security ties to incumbent-protecting powers
             (``security alignment · regime_support``), the reference of the regime-security target.
 
     Attributes:
-        growth: Annualised growth this quarter, per state (%/yr).
-        gdp_index: Real GDP relative to the start, per state.
-        regime_security: Security of each incumbent regime, in [0, 1].
-        unrest_risk: This quarter's unrest hazard per state (chance of a drawn unrest event).
-        cohesion: Regional cohesion, in [0, 1].
+        growth: ``[R, state]`` annualised growth this quarter (%/yr).
+        gdp_index: ``[R, state]`` real GDP relative to the start.
+        regime_security: ``[R, state]`` security of each incumbent regime, in [0, 1].
+        unrest_risk: ``[R, state]`` this quarter's unrest hazard (chance of a drawn unrest event).
+        cohesion: ``[R]`` regional cohesion, in [0, 1].
     """
 
-    def __init__(self, tables: Tables, rng: np.random.Generator, protection: np.ndarray) -> None:
+    def __init__(self, tables: Tables, protection: np.ndarray) -> None:
         self.tables = tables
-        self.rng = rng
         states = tables.states
         self.growth = states.trend_growth.copy()
-        self.gdp_index = np.ones(len(states.codes))
+        self.gdp_index = np.ones_like(self.growth)
         self.regime_security = states.regime_security.copy()
         self.regime_reference = states.regime_security.copy()
         self.protection_reference = protection.copy()
-        self.cohesion = float(tables.domestic.cohesion)
-        self.unrest_risk = np.zeros(len(states.codes))
+        self.cohesion = tables.domestic.cohesion.copy()
+        self.unrest_risk = np.zeros_like(self.growth)
         self.last_capacity: np.ndarray | None = None
-        self.last_transit = np.zeros(len(states.codes))
+        self.last_transit = np.zeros_like(self.growth)
 
-    def grow(self, trade_change: np.ndarray, capacity: np.ndarray, transit: np.ndarray, designated: np.ndarray) -> None:
+    def grow(self, shocks: np.ndarray, trade_change: np.ndarray, capacity: np.ndarray, transit: np.ndarray,
+             designated: np.ndarray) -> None:
         """Set this quarter's growth and advance GDP.
 
         Args:
-            trade_change: Quarter-on-quarter relative change of trade per unit of GDP, per state.
-            capacity: Powers' capacities this quarter (remittances follow the sender's).
-            transit: Freight gained on the state's routes since 2021 (share of 2021 demand).
-            designated: Firms designated this quarter, per state.
+            shocks: ``[R, state]`` this quarter's standard normal draws of each run's growth stream.
+            trade_change: ``[R, state]`` quarter-on-quarter relative change of trade per unit of GDP.
+            capacity: ``[R, power]`` powers' capacities this quarter (remittances follow the sender's).
+            transit: ``[R, state]`` freight gained on the state's routes since 2021 (share of 2021 demand).
+            designated: ``[R, state]`` firms designated this quarter.
         """
         p, states = self.tables.domestic, self.tables.states
         capacity_change = np.zeros_like(capacity) if self.last_capacity is None else capacity / self.last_capacity - 1
         self.last_capacity = capacity.copy()
-        remittance = (states.remittances_gdp * capacity_change[None, :]).sum(axis=1)
+        remittance = (states.remittances_gdp * capacity_change[:, None, :]).sum(axis=-1)
         transit_change = transit - self.last_transit
         self.last_transit = transit
-        shocks = self.rng.normal(0.0, 1.0, len(states.codes))
         self.growth = (
             states.trend_growth
-            + p.trade_elasticity * 400 * trade_change
-            + p.remittance_elasticity * 400 * remittance
-            + p.transit_elasticity * 400 * transit_change
+            + (p.trade_elasticity * 400)[:, None] * trade_change
+            + (p.remittance_elasticity * 400)[:, None] * remittance
+            + (p.transit_elasticity * 400)[:, None] * transit_change
             - DESIGNATION_COST * designated
-            + p.growth_noise * shocks
+            + p.growth_noise[:, None] * shocks
         )
         self.gdp_index = self.gdp_index * (1 + self.growth / 400)
 
-    def draw_unrest(self) -> list[tuple[int, float]]:
-        """Stochastic unrest this quarter: (state index, severity) pairs."""
-        p, states = self.tables.domestic, self.tables.states
-        stress = 1 + p.unrest_growth_slope * np.maximum(0.0, REFERENCE_GROWTH - self.growth)
-        hazard = np.minimum(1.0, p.unrest_hazard * (1 - self.regime_security) * (1 + states.succession_risk) * stress)
-        self.unrest_risk = hazard
-        hit = self.rng.random(len(states.codes)) < hazard
-        severity = np.minimum(1.0, self.rng.uniform(0.2, 1.0, len(states.codes)) * 2 * (1 - self.regime_security))
-        return [(int(i), float(severity[i])) for i in np.flatnonzero(hit)]
-
-    def unrest(self, index: int, severity: float, security: np.ndarray, intervention: np.ndarray) -> int | None:
-        """Apply unrest to a state; return the index of the power asked to intervene, if any.
+    def draw_unrest(self, hits: np.ndarray, severities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Stochastic unrest this quarter from each run's pre-drawn uniforms.
 
         Args:
-            index: The state hit.
-            severity: Severity in [0, 1] (1 = regime-threatening).
-            security: The state's security alignment ``[power]``.
-            intervention: Each power's capacity to intervene, in [0, 1].
-        """
-        self.regime_security[index] = max(0.0, self.regime_security[index] - UNREST_DAMAGE * severity)
-        if severity < self.tables.domestic.intervention_threshold or self.tables.states.neutrality[index]:
-            return None
-        willingness = security * intervention
-        provider = int(np.argmax(willingness))
-        if willingness[provider] <= 0:
-            return None
-        restored = self.regime_security[index] + UNREST_DAMAGE * severity * intervention[provider]
-        self.regime_security[index] = min(1.0, restored)
-        return provider
+            hits: ``[R, state]`` uniforms compared with the hazard.
+            severities: ``[R, state]`` uniforms that set the severity.
 
-    def security_shock(self, indices: list[int], threat: float) -> None:
-        """Lower regime security in proportion to Afghan exposure (ZE23-12, ZE23-15)."""
+        Returns:
+            ``[R, state]`` where unrest broke out, and its severity in [0, 1].
+        """
+        p, states = self.tables.domestic, self.tables.states
+        stress = 1 + p.unrest_growth_slope[:, None] * np.maximum(0.0, REFERENCE_GROWTH - self.growth)
+        hazard = np.minimum(1.0, p.unrest_hazard[:, None] * (1 - self.regime_security) * (1 + states.succession_risk) * stress)
+        self.unrest_risk = hazard
+        severity = np.minimum(1.0, (0.2 + 0.8 * severities) * 2 * (1 - self.regime_security))
+        return hits < hazard, severity
+
+    def unrest(self, hit: np.ndarray, severity: np.ndarray, security: np.ndarray, intervention: np.ndarray) -> np.ndarray:
+        """Apply unrest where it broke out; return the power asked to intervene per run and state (−1: none).
+
+        Args:
+            hit: ``[R, state]`` where unrest breaks out.
+            severity: ``[R, state]`` its severity in [0, 1] (1 = regime-threatening).
+            security: ``[R, state, power]`` security alignment.
+            intervention: ``[R, power]`` each power's capacity to intervene, in [0, 1].
+        """
+        damage = np.where(hit, UNREST_DAMAGE * severity, 0.0)
+        self.regime_security = np.maximum(0.0, self.regime_security - damage)
+        willingness = security * intervention[:, None, :]
+        provider = np.argmax(willingness, axis=-1)
+        best = np.take_along_axis(willingness, provider[..., None], axis=-1)[..., 0]
+        calls = (hit & (severity >= self.tables.domestic.intervention_threshold[:, None])
+                 & ~self.tables.states.neutrality & (best > 0))
+        restored = damage * np.take_along_axis(intervention, provider, axis=-1)
+        self.regime_security = np.where(calls, np.minimum(1.0, self.regime_security + restored), self.regime_security)
+        return np.where(calls, provider, -1)
+
+    def security_shock(self, states: np.ndarray, threat: float) -> None:
+        """Lower regime security in proportion to Afghan exposure (ZE23-12, ZE23-15); ``states`` a ``[state]`` mask."""
         exposure = self.tables.states.afghan_exposure
-        for i in indices:
-            self.regime_security[i] = max(0.0, self.regime_security[i] - threat * exposure[i])
+        self.regime_security = np.where(states, np.maximum(0.0, self.regime_security - threat * exposure), self.regime_security)
 
     def update_regime_security(self, protection: np.ndarray) -> None:
         """Relax regime security toward its target.
 
         Args:
-            protection: Each state's security ties to incumbent-protecting powers now.
+            protection: ``[R, state]`` each state's security ties to incumbent-protecting powers now.
         """
         states = self.tables.states
         target = (self.regime_reference + REGIME_GROWTH_SLOPE * (self.growth - states.trend_growth)
                   + REGIME_PROTECTION * (protection - self.protection_reference))
         target = np.clip(target, 0.0, 1.0)
-        self.regime_security += self.tables.domestic.regime_recovery * (target - self.regime_security)
+        self.regime_security = self.regime_security + self.tables.domestic.regime_recovery[:, None] * (target - self.regime_security)
 
-    def update_cohesion(self, c5_attendance: float, diplomacy: np.ndarray) -> None:
+    def update_cohesion(self, c5_attendance: np.ndarray, diplomacy: np.ndarray) -> None:
         """Cohesion gains from the states' own meetings, losses from rivalry and divergence.
 
         Args:
-            c5_attendance: Share of states attending an active C5 format.
-            diplomacy: ``[state, power]`` diplomatic alignment (divergence is the
+            c5_attendance: ``[R]`` share of states attending an active C5 format.
+            diplomacy: ``[R, state, power]`` diplomatic alignment (divergence is the
                 mean pairwise total-variation distance between states).
         """
         p = self.tables.domestic
-        gaps = np.abs(diplomacy[:, None, :] - diplomacy[None, :, :]).sum(axis=-1) / 2
-        n = diplomacy.shape[0]
-        divergence = gaps.sum() / max(n * (n - 1), 1)
+        gaps = np.abs(diplomacy[:, :, None, :] - diplomacy[:, None, :, :]).sum(axis=-1) / 2
+        n = diplomacy.shape[-2]
+        divergence = gaps.sum(axis=(-2, -1)) / max(n * (n - 1), 1)
         gain = p.cohesion_gain / 4 * c5_attendance * (1 - self.cohesion)
         loss = p.cohesion_decay * (p.rivalry + divergence) * self.cohesion
-        self.cohesion = float(np.clip(self.cohesion + gain - loss, 0.0, 1.0))
+        self.cohesion = np.clip(self.cohesion + gain - loss, 0.0, 1.0)

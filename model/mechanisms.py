@@ -41,7 +41,7 @@ MECHANISMS: dict[str, Mechanism] = {
         "Pressure to pick a side raises the dependence cost, spreading alignment more evenly rather than forcing a choice.",
     ),
     "pressure_follows_exposure": Mechanism(
-        "model.model.MultivectorModel.pressure", ("SU23-04", "SU23-22"),
+        "model.engine.Engine.pressure", ("SU23-04", "SU23-22"),
         "Pressure to choose sides weighs on each state in proportion to its trade with Russia and its re-exports to it.",
     ),
     "issue_by_issue_alignment": Mechanism(
@@ -61,15 +61,15 @@ MECHANISMS: dict[str, Mechanism] = {
         "A standing priority keeps part of what a power would lose of its 2021 share in named domains; a trend can erode it.",
     ),
     "threat_balance": Mechanism(
-        "model.model.MultivectorModel.threat", ("SU23-15", "SU23-03"),
+        "model.engine.Engine.threat", ("SU23-15", "SU23-03"),
         "A power's threat grows with its effort and its proximity; every rule but bandwagoning leans away from rising threat, a balancer most.",
     ),
     "values_conditionality_cost": Mechanism(
-        "model.model.MultivectorModel.reception", ("CH25-45", "CH25-46"),
+        "model.engine.Engine.reception", ("CH25-45", "CH25-46"),
         "Offers tied to values conditionality lose value in proportion to the state's sovereignty sensitivity.",
     ),
     "regime_protection_value": Mechanism(
-        "model.model.MultivectorModel.net_value", ("ZE23-13",),
+        "model.engine.Engine.net_value", ("ZE23-13",),
         "In the security domain, powers that protect incumbents against unrest are worth more to insecure regimes.",
     ),
     "rival_denial_allocation": Mechanism(

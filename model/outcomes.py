@@ -1,7 +1,7 @@
 """Outcomes recorded every quarter: definitions, units and storage.
 
 Each outcome is recorded at the end of every step into a preallocated array of
-shape ``(steps, *dims)``. Dimension names refer to the model's ordered codes:
+shape ``(runs, steps, *dims)`` (one run's outcomes are ``(steps, *dims)``). Dimension names refer to the model's ordered codes:
 ``state``, ``domain``, ``power``, ``bloc`` and ``corridor``.
 """
 
@@ -97,23 +97,24 @@ def coordinates(scenario: Scenario) -> dict[str, tuple[str, ...]]:
 
 
 class Recorder:
-    """Preallocated arrays holding every outcome for every step.
+    """Preallocated arrays holding every outcome of every run for every step, ``[run, step, *dims]``.
 
     Args:
+        runs: Number of runs.
         steps: Number of steps in the horizon.
         sizes: Size of each dimension name.
     """
 
-    def __init__(self, steps: int, sizes: dict[str, int]) -> None:
+    def __init__(self, runs: int, steps: int, sizes: dict[str, int]) -> None:
         self.data = {
-            name: np.full((steps, *(sizes[d] for d in outcome.dims)), np.nan)
+            name: np.full((runs, steps, *(sizes[d] for d in outcome.dims)), np.nan)
             for name, outcome in OUTCOMES.items()
         }
 
-    def write(self, t: int, values: dict[str, np.ndarray | float]) -> None:
-        """Store the values of step ``t``; every outcome must be present."""
+    def write(self, t: int, values: dict[str, np.ndarray]) -> None:
+        """Store the values of step ``t`` (each ``[run, *dims]``); every outcome must be present."""
         for name, array in self.data.items():
-            array[t] = values[name]
+            array[:, t] = values[name]
 
 
 SUMMARY: dict[str, str] = {

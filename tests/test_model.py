@@ -78,9 +78,9 @@ def test_more_enforcement_lowers_circumvention():
     for regime in (quiet, strict):
         regime.apply_package(0.9)
     strict.apply_enforcement(0.6, "visits")
-    rng = np.random.default_rng(0)
-    quiet.step(rng, np.zeros(5), np.zeros(5))
-    strict.step(rng, np.zeros(5), np.zeros(5))
+    no_draws, no_trade = np.ones((1, 5)), np.zeros((1, 5))
+    quiet.step(no_draws, no_trade, no_trade)
+    strict.step(no_draws, no_trade, no_trade)
     assert np.all(strict.circumvention < quiet.circumvention)
     low = run_replicates(PAIRED_SEEDS)
     high = run_replicates(PAIRED_SEEDS, sanctions__enforcement_escalation=0.9)

@@ -119,11 +119,18 @@ class SeminarModel(MultivectorModel):
         self.utilities = np.full((len(self.quarters), len(self.states)), np.nan)
         self.format_log: list[tuple[frozenset[str], frozenset[str]]] = []
 
-    def _states_decide(self) -> None:
-        before = self.alignment
-        super()._states_decide()
+    def step(self) -> None:
+        """One quarter, with the player's choice for their state and the formats' log."""
+        self._before = self.alignment.copy()
+        super().step()
+        ids, arena = self.arena.ids, self.arena
+        self.format_log.append((frozenset(f for f, on in zip(ids, arena.active, strict=True) if on),
+                                frozenset(f for f, on in zip(ids, arena.summit[0], strict=True) if on)))
+
+    def after_decide(self) -> None:
+        """Apply the player's moves to their state, then record every state's utility."""
         if self.player is not None:
-            self._apply_player(before)
+            self._apply_player(self._before)
         self.utilities[self.t] = self.utility()
 
     def _apply_player(self, before: np.ndarray) -> None:
@@ -133,12 +140,6 @@ class SeminarModel(MultivectorModel):
                 for d, domain in enumerate(DOMAINS)]
         state.alignment = np.stack(rows)
         self.player.history.append(dict(self.player.moves))
-
-    def _record(self) -> None:
-        super()._record()
-        ids = self.arena.ids
-        self.format_log.append((frozenset(f for f, on in zip(ids, self.arena.active, strict=True) if on),
-                                frozenset(f for f, on in zip(ids, self.arena.summit, strict=True) if on)))
 
 
 def model_kwargs(levers: dict[str, float]) -> dict[str, float]:
