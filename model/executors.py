@@ -1,12 +1,14 @@
 """Where a batch's runs execute: in this process, in local worker processes, or on a Dask cluster.
 
 Every executor takes the same jobs — ``(index, seed, values)``: the run's
-position, its seed and the parameter values of its design point — runs
-:func:`simulate_job` on each and hands each result to a callback in the
-calling process as it finishes. A run depends only on the scenario, its values
-and its seed, so the data are the same whichever executor ran it and however
-many workers it had. At most ``window`` runs are in flight at once, so memory
-does not grow with the size of the batch.
+position, its seed and the parameter values of its design point — groups them
+into chunks of up to ``chunk_size`` runs, runs each chunk as one
+:class:`~model.engine.Engine` (:func:`simulate_chunk`) and hands each run's
+result to a callback in the calling process as its chunk finishes. A run
+depends only on the scenario, its values and its seed — not on the runs it
+shares a chunk with — so the data are the same whichever executor ran it, with
+however many workers and whatever chunk size. At most a few chunks per worker
+are in flight at once, so memory does not grow with the size of the batch.
 """
 
 from __future__ import annotations
@@ -22,14 +24,17 @@ from typing import Any
 
 import numpy as np
 
-from model.model import MultivectorModel
+from model.engine import Engine
 from model.params import Scenario, with_values
 
 Job = tuple[int, int, Mapping[tuple[str, ...], Any]]
 """A run to do: (index in the batch, seed, key path → value of its design point)."""
 
-IN_FLIGHT_PER_WORKER = 4
-"""Runs submitted ahead per worker: enough to keep workers busy, few enough to keep memory flat."""
+CHUNK_SIZE = 256
+"""Runs stepped together in one engine: large enough to amortise each numpy call, small enough to stay in cache."""
+
+IN_FLIGHT_PER_WORKER = 2
+"""Chunks submitted ahead per worker: enough to keep workers busy, few enough to keep memory flat."""
 
 
 @dataclass(frozen=True)
@@ -48,52 +53,90 @@ class RunResult:
 
 
 def run_to_end(scenario: Scenario, seed: int) -> dict[str, np.ndarray]:
-    """Run one model over the whole horizon without Mesa's data collector, then release it."""
-    model = MultivectorModel(scenario, rng=seed, collect=False)
-    outcomes = model.run()
-    model.release()
-    return outcomes
+    """Run one seed of a scenario over the whole horizon (the engine at one run)."""
+    return {name: values[0] for name, values in Engine(scenario, [seed]).run().items()}
 
 
 def simulate_job(scenario: Scenario, job: Job) -> RunResult:
     """Run one job: the scenario at the job's design point, on its seed."""
-    index, seed, values = job
-    return RunResult(index, seed, run_to_end(with_values(scenario, values) if values else scenario, seed))
+    return simulate_chunk(scenario, [job])[0]
 
 
+def simulate_chunk(scenario: Scenario, jobs: list[Job]) -> list[RunResult]:
+    """Run jobs as one engine where their design values are numbers of the same factors, else one engine per job.
+
+    Each run's result is the same as running it alone (``model.engine``).
+    """
+    if _uniform(jobs):
+        paths = list(jobs[0][2])
+        values = {path: np.array([float(job[2][path]) for job in jobs]) for path in paths}
+        outcomes = Engine(scenario, [job[1] for job in jobs], values).run()
+        return [RunResult(index, seed, {name: array[k] for name, array in outcomes.items()})
+                for k, (index, seed, _) in enumerate(jobs)]
+    return [RunResult(index, seed, run_to_end(with_values(scenario, values) if values else scenario, seed))
+            for index, seed, values in jobs]
+
+
+def _uniform(jobs: list[Job]) -> bool:
+    """Whether every job sets the same factors, each to a plain number (so runs can hold them side by side)."""
+    keys = set(jobs[0][2])
+    return all(set(job[2]) == keys and all(_is_number(v) for v in job[2].values()) for job in jobs)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    """The jobs in lists of up to ``size``, in order."""
+    queue = iter(jobs)
+    while batch := list(islice(queue, size)):
+        yield batch
+
+
+@dataclass
 class Serial:
-    """Runs every job in this process, one after another."""
+    """Runs every chunk in this process, one after another.
 
+    Attributes:
+        chunk_size: Runs per engine.
+    """
+
+    chunk_size: int = CHUNK_SIZE
     workers = 1
 
     def run(self, scenario: Scenario, jobs: Iterable[Job], on_result: Callable[[RunResult], None]) -> None:
         """Run the jobs and pass each result to ``on_result``."""
-        for job in jobs:
-            on_result(simulate_job(scenario, job))
+        for chunk in chunks(jobs, self.chunk_size):
+            for result in simulate_chunk(scenario, chunk):
+                on_result(result)
 
 
 @dataclass
 class Processes:
-    """Runs jobs in local worker processes.
+    """Runs chunks in local worker processes.
 
     Attributes:
         workers: Number of worker processes.
+        chunk_size: Runs per engine.
     """
 
     workers: int
+    chunk_size: int = CHUNK_SIZE
 
     def run(self, scenario: Scenario, jobs: Iterable[Job], on_result: Callable[[RunResult], None]) -> None:
-        """Run the jobs; on ``KeyboardInterrupt`` pending runs are cancelled after finished ones are handed over."""
-        queue = iter(jobs)
+        """Run the jobs; on ``KeyboardInterrupt`` pending chunks are cancelled after finished ones are handed over."""
+        queue = chunks(jobs, self.chunk_size)
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context()) as pool:
-            pending: set[Future[RunResult]] = set()
+            pending: set[Future[list[RunResult]]] = set()
             try:
-                pending = {pool.submit(simulate_job, scenario, job) for job in _take(queue, self._window)}
+                pending = {pool.submit(simulate_chunk, scenario, chunk) for chunk in islice(queue, self._window)}
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        on_result(future.result())
-                    pending |= {pool.submit(simulate_job, scenario, job) for job in _take(queue, len(done))}
+                        for result in future.result():
+                            on_result(result)
+                    pending |= {pool.submit(simulate_chunk, scenario, chunk) for chunk in islice(queue, len(done))}
             except KeyboardInterrupt:
                 for future in pending:
                     future.cancel()
@@ -116,6 +159,7 @@ class Dask:
 
     address: str | None = None
     workers: int = 2
+    chunk_size: int = CHUNK_SIZE
 
     def run(self, scenario: Scenario, jobs: Iterable[Job], on_result: Callable[[RunResult], None]) -> None:
         """Run the jobs on the cluster; the scenario is sent to every worker once."""
@@ -126,47 +170,57 @@ class Dask:
                                dashboard_address=None) if local else None
         try:
             with Client(cluster if local else self.address) as client:
-                self._run_on(client, as_completed, scenario, jobs, on_result)
+                self._run_on(client, as_completed, scenario, jobs, on_result, self.chunk_size)
         finally:
             if cluster is not None:
                 cluster.close()
 
     @staticmethod
     def _run_on(client: Any, as_completed: Any, scenario: Scenario, jobs: Iterable[Job],
-                on_result: Callable[[RunResult], None]) -> None:
+                on_result: Callable[[RunResult], None], chunk_size: int = CHUNK_SIZE) -> None:
         shared = client.scatter(scenario, broadcast=True)
         window = max(len(client.scheduler_info()["workers"]), 1) * IN_FLIGHT_PER_WORKER
-        queue = iter(jobs)
-        futures = as_completed([client.submit(simulate_job, shared, job, pure=False) for job in _take(queue, window)])
+        queue = chunks(jobs, chunk_size)
+        futures = as_completed([client.submit(simulate_chunk, shared, chunk, pure=False) for chunk in islice(queue, window)])
         try:
             for future in futures:
-                on_result(future.result())
+                for result in future.result():
+                    on_result(result)
                 future.release()
-                for job in _take(queue, 1):
-                    futures.add(client.submit(simulate_job, shared, job, pure=False))
+                for chunk in islice(queue, 1):
+                    futures.add(client.submit(simulate_chunk, shared, chunk, pure=False))
         except KeyboardInterrupt:
             client.cancel(list(futures.futures))
             raise
 
 
-def pool_context() -> BaseContext:
-    """How worker processes start: ``fork`` where the platform has it, else ``spawn``.
+PRELOAD: tuple[str, ...] = ("model.engine", "model.executors", "scenarios")
+"""Modules a fork server loads once, so the workers it forks start with them loaded."""
 
-    Importing Mesa switches the whole program to ``spawn``, under which every
-    worker re-imports Mesa, pandas and SciPy (about a second each). Forking the
-    already-loaded parent starts a worker in milliseconds; runs depend only on
-    their inputs, so the results are the same either way.
+
+def pool_context() -> BaseContext:
+    """How worker processes start: ``fork`` in a single-threaded process, else a fork server; ``spawn`` where neither exists.
+
+    Forking the already-loaded parent starts a worker in milliseconds, but
+    forking a process that runs other threads (a progress bar's monitor, Dask,
+    EMA Workbench) can deadlock. A fork server is a clean single-threaded
+    process that loads the model once (:data:`PRELOAD`) and forks the workers
+    from itself: safe whatever runs in the parent, and after its first start
+    about as fast as a fork. Runs depend only on their inputs, so the results
+    are the same under every start method.
     """
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods and threading.active_count() == 1 else "spawn")
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(PRELOAD))
+        return context
+    return multiprocessing.get_context("spawn")
 
 
-def _take(queue: Iterator[Job], n: int) -> list[Job]:
-    return list(islice(queue, n))
-
-
-def make_executor(workers: int = 1, dask: str | None = None) -> Serial | Processes | Dask:
-    """The executor for a command line's ``--workers N`` and ``--dask ADDRESS|local``."""
+def make_executor(workers: int = 1, dask: str | None = None, chunk_size: int = CHUNK_SIZE) -> Serial | Processes | Dask:
+    """The executor for a command line's ``--workers N``, ``--dask ADDRESS|local`` and chunk size."""
     if dask is not None:
-        return Dask(dask, workers)
-    return Serial() if workers <= 1 else Processes(workers)
+        return Dask(dask, workers, chunk_size)
+    return Serial(chunk_size) if workers <= 1 else Processes(workers, chunk_size)
