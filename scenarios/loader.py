@@ -92,7 +92,10 @@ def resolve(
         registry: The claims registry, or its directory (the project's by default).
 
     Returns:
-        The resolved scenario.
+        The resolved scenario. It is cached (treat it as read-only): asking
+        again with the same file contents (the file and its ``extends`` chain,
+        compared by SHA-256), overrides and registry folder returns the same
+        object without reading YAML again.
 
     Raises:
         ScenarioError: On any problem, with file, line and key path.
@@ -105,6 +108,61 @@ def resolve(
         raise ScenarioError(shown, None, "<file>", "scenario not found", str(name_or_path),
                             f"a library name (one of: {', '.join(list_scenarios()) or 'none'}) or a path to a "
                             f".yaml file")
+    key = _cache_key(path, shown, overrides, registry)
+    cached = _RESOLVED.get(key) if key is not None else None
+    if cached is not None and cached[0] == _fingerprint([p for p, _ in cached[0]]):
+        return cached[1]
+    resolved, files = _resolve_file(path, shown, overrides, registry)
+    if key is not None:
+        _RESOLVED.pop(key, None)
+        _RESOLVED[key] = (_fingerprint(files), resolved)
+        while len(_RESOLVED) > RESOLVED_CACHE_SIZE:
+            _RESOLVED.pop(next(iter(_RESOLVED)))
+    return resolved
+
+
+RESOLVED_CACHE_SIZE = 64
+"""Resolved scenarios kept in memory (a resolved scenario is a few hundred kilobytes)."""
+
+_RESOLVED: dict[tuple[Any, ...], tuple[tuple[tuple[Path, str], ...], Resolved]] = {}
+"""Cache key → (content fingerprint of the files read, resolved scenario), oldest first."""
+
+
+def _cache_key(path: Path, shown: str, overrides: Mapping[str, Any] | None,
+               registry: Registry | Path | str | None) -> tuple[Any, ...] | None:
+    """What a resolution depends on besides file contents; ``None`` when it cannot be cached.
+
+    A registry passed as an object, or overrides that are not plain numbers,
+    strings or lists of them, are not cached.
+    """
+    if isinstance(registry, Registry):
+        return None
+    try:
+        frozen = json.dumps(overrides or {}, sort_keys=True, default=_refuse)
+    except (TypeError, ValueError):
+        return None
+    registry_dir = None if registry is None else str(Path(registry).resolve())
+    return (str(path.resolve()), shown, frozen, registry_dir)
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(type(value).__name__)
+
+
+def _fingerprint(files: list[Path]) -> tuple[tuple[Path, str], ...]:
+    """SHA-256 of each file's bytes (a file that cannot be read fingerprints as empty)."""
+    digests = []
+    for file in files:
+        try:
+            digests.append((file, hashlib.sha256(file.read_bytes()).hexdigest()))
+        except OSError:
+            digests.append((file, ""))
+    return tuple(digests)
+
+
+def _resolve_file(path: Path, shown: str, overrides: Mapping[str, Any] | None,
+                  registry: Registry | Path | str | None) -> tuple[Resolved, list[Path]]:
+    """Resolve a scenario file (no cache); also the files its ``extends`` chain read."""
     reg = registry if isinstance(registry, Registry) else load_registry(registry)
     merged = read_scenario(path, shown)
     apply_overrides(merged, overrides or {})
@@ -115,7 +173,7 @@ def resolve(
     data = finish(merged.data)
     scenario = build_scenario(data)
     hypothesis = read_hypothesis(data.get("hypothesis"), checker, scenario, path.parent)
-    return Resolved(path, data, scenario, tuple(neutralised), hypothesis)
+    return Resolved(path, data, scenario, tuple(neutralised), hypothesis), list(merged.paths)
 
 
 def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:

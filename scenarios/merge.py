@@ -54,12 +54,14 @@ class Merged:
     Attributes:
         data: The merged document; ``timeline`` is a dict event id → event here.
         origins: Merged key path → (source, key path inside that source).
-        files: Files read, the requested one last.
+        files: Files read, as shown in messages, the requested one last.
+        paths: The same files on disk (resolved), in the same order.
     """
 
     data: dict[str, Any] = field(default_factory=dict)
     origins: dict[KeyPath, tuple[Source, KeyPath]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
 
     def locate(self, path: KeyPath) -> tuple[str, int | None]:
         """File and line of a merged key path (deepest known origin)."""
@@ -101,6 +103,7 @@ def read_scenario(path: Path, name: str, chain: tuple[Path, ...] = ()) -> Merged
         merged.data.pop("hypothesis", None)  # a hypothesis belongs to the file that states it
     _merge(merged, source, doc)
     merged.files.append(source.name)
+    merged.paths.append(chain[-1])
     merged.record((), source)
     return merged
 

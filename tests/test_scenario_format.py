@@ -607,3 +607,26 @@ def test_minimal_is_untouched_by_mutations() -> None:
     before = copy.deepcopy(minimal())
     resolve(MINIMAL, {"states.KAZ.gdp_bn": 5})
     assert minimal() == before
+
+
+def test_a_resolved_scenario_is_cached_by_the_content_of_every_file_it_read(tmp_path):
+    """Asking twice is free; editing the file or a parent it extends is seen at once."""
+    import shutil
+
+    from scenarios import resolve
+
+    shutil.copy(SCENARIO_DIR / "baseline.yaml", tmp_path / "base.yaml")
+    child = tmp_path / "child.yaml"
+    child.write_text("format: 1\nname: child\nextends: base.yaml\n", encoding="utf-8")
+    first = resolve(child)
+    assert resolve(child) is first, "same contents: the cached object"
+    kaz = first.scenario.states["KAZ"]
+    base = tmp_path / "base.yaml"
+    text = base.read_text(encoding="utf-8")
+    base.write_text(text.replace("dependence_aversion: {value: 2.5", "dependence_aversion: {value: 3.5", 1),
+                    encoding="utf-8")
+    edited = resolve(child)
+    assert edited is not first and edited.scenario.states["KAZ"].dependence_aversion == 3.5 != kaz.dependence_aversion
+    assert resolve(child, {"states.KAZ.dependence_aversion": 2.0}).scenario.states["KAZ"].dependence_aversion == 2.0
+    base.write_text(text, encoding="utf-8")
+    assert resolve(child).scenario == first.scenario, "back to the first contents: the first result again"
