@@ -15,7 +15,7 @@ Bad input ends with one line on standard error and a non-zero exit, never a trac
 Default results folders lie under the results root (``results/`` of the project,
 or ``--results-root``) and are checked to stay inside it; ``--overwrite``
 deletes only a folder that a batch of this project wrote (see
-:func:`analysis.results.prepare_results_folder`).
+:func:`ensemble.results.prepare_results_folder`).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.verb is None:
         args = _parser().parse_args(["run", "baseline"])
-    from analysis.results import ResultsMismatchError, ResultsPathError
+    from ensemble.results import ResultsMismatchError, ResultsPathError
     from scenarios import ScenarioError
 
     try:
@@ -192,8 +192,8 @@ def _positive(text: str) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from analysis.report import save_key_figures
-    from analysis.results import ResultsFolder, prepare_results_folder, results_folder
-    from model.batch import run_seeds
+    from ensemble.batch import run_seeds
+    from ensemble.results import ResultsFolder, prepare_results_folder, results_folder
     from scenarios import resolve
     from scenarios.designs import make_design
 
@@ -236,7 +236,7 @@ def _default_folder(name: str, args: argparse.Namespace) -> str:
 
 
 def _manifest(resolved, design, root_seed: int, seeds: list[int]) -> dict:
-    from analysis.results import git_commit, package_version
+    from ensemble.results import git_commit, package_version
 
     return {
         "package_version": package_version(), "git_commit": git_commit(PROJECT_ROOT),
@@ -248,9 +248,9 @@ def _manifest(resolved, design, root_seed: int, seeds: list[int]) -> dict:
 
 def _execute(scenario, design, todo: list, folder, args: argparse.Namespace) -> None:
     """Run the missing runs on the chosen executor, writing each as it finishes."""
-    from model.batch import coordinates
+    from ensemble.batch import coordinates
+    from ensemble.executors import make_executor
     from model.calendar import quarter_range
-    from model.executors import make_executor
     from model.outcomes import summarise
     from model.params import BLOCS
 
@@ -291,9 +291,9 @@ def _sensitivity_figures(results: Path, indicator: str) -> list[Path]:
     import matplotlib.pyplot as plt
 
     from analysis.plots import sensitivity_indices
-    from analysis.results import ResultsFolder
     from analysis.sensitivity import indices
     from analysis.style import STYLE, stamp
+    from ensemble.results import ResultsFolder
 
     folder = ResultsFolder(results)
     manifest = folder.manifest()
@@ -319,7 +319,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _results(path: Path) -> Path:
-    from analysis.results import is_results_folder
+    from ensemble.results import is_results_folder
     from scenarios import ScenarioError
 
     if not is_results_folder(path):
@@ -330,8 +330,8 @@ def _results(path: Path) -> Path:
 
 def _compare(args: argparse.Namespace) -> int:
     from analysis.compare import compare_runs, markdown_table
-    from analysis.results import results_folder
-    from model.batch import run_metrics, run_seeds
+    from ensemble.batch import run_metrics, run_seeds
+    from ensemble.results import results_folder
 
     overrides = {"claims_off": args.claims_off} if args.claims_off else None
     a, b = _resolve(args.a, overrides), _resolve(args.b, overrides)
@@ -362,8 +362,8 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _ablate(args: argparse.Namespace) -> int:
     from analysis.compare import rank_ablation
-    from analysis.results import results_folder
-    from model.batch import run_metrics, run_seeds
+    from ensemble.batch import run_metrics, run_seeds
+    from ensemble.results import results_folder
     from scenarios import load_registry
     from scenarios.ablation import ablation_variants, check_switchable, group_claims, switchable_claims
 
@@ -432,8 +432,8 @@ def _figure_ablation(ranking, unit: str, registry, scenario: str, out: Path, run
     import matplotlib.pyplot as plt
 
     from analysis.plots import ablation_ranking
-    from analysis.results import package_version
     from analysis.style import STYLE, stamp
+    from ensemble.results import package_version
 
     effects = [row[0] for row in ranking]
     contested = [any(registry.is_contested(c) for c in e.claims) for e in effects]
@@ -556,7 +556,7 @@ def _resolve(name: str, overrides: dict | None):
 
 def _metrics(texts: list[str] | None, resolved, *scenarios) -> list:
     """Metrics from the command line, or the scenario's hypothesis checks plus the defaults; checked against every scenario."""
-    from model.batch import coordinates
+    from ensemble.batch import coordinates
     from model.calendar import quarter_range
     from model.metrics import DEFAULT_METRICS, MetricError, parse_metric
     from scenarios import ScenarioError
@@ -606,8 +606,8 @@ def _figure_paired(diffs, stats, units, names, out: Path, runs: int) -> Path:
     import matplotlib.pyplot as plt
 
     from analysis.plots import paired_differences
-    from analysis.results import package_version
     from analysis.style import STYLE, stamp
+    from ensemble.results import package_version
 
     with matplotlib.rc_context(STYLE):
         figure = paired_differences(diffs, stats, units, title=f"{names[1]} − {names[0]} ({runs} paired runs)")
@@ -629,7 +629,7 @@ def _shown(path: Path) -> Path:
 def _progress(total: int, done: int):
     from tqdm import tqdm
 
-    tqdm.monitor_interval = 0  # no monitor thread, so worker processes can be forked (model.executors.pool_context)
+    tqdm.monitor_interval = 0  # no monitor thread, so worker processes can be forked (ensemble.executors.pool_context)
     return tqdm(total=total, initial=done, unit="run", desc="runs", dynamic_ncols=True)
 
 

@@ -16,7 +16,7 @@ The other modules (``compare``, ``facts``, ``plots``, ``report``, ``results``,
 and run no model.
 
 No module of ``analysis`` writes files of its own accord: results folders
-(``analysis.results``), figures and the report page (``analysis.report``) are
+(``ensemble.results``), figures and the report page (``analysis.report``) are
 written only when an entry point — the command line ``run.py``, or the
 benchmarks, into a temporary folder — calls them; every other function returns
 values.

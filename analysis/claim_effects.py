@@ -28,9 +28,10 @@ from pathlib import Path
 import numpy as np
 
 from analysis.inert import agreed_change, element_label, flatten, noise_of
-from analysis.results import package_version
+from ensemble.chunks import run_to_end
+from ensemble.executors import pool_context
+from ensemble.results import package_version
 from model.calendar import quarter_range
-from model.executors import pool_context, run_to_end
 from model.outcomes import OUTCOMES, coordinates
 from model.params import Scenario
 from scenarios import citations, resolve

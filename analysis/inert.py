@@ -130,8 +130,9 @@ from typing import Any
 
 import numpy as np
 
+from ensemble.chunks import RunResult
+from ensemble.executors import make_executor
 from model.calendar import quarter_range
-from model.executors import RunResult, make_executor
 from model.outcomes import OUTCOMES, coordinates
 from model.params import COLLECTIONS, SECTIONS, Scenario, Spec, specs_of, with_values
 

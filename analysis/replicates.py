@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from model import MultivectorModel
 from model.params import BLOCS, DOMAINS, Scenario
+from multivector import MultivectorModel
 
 
 @dataclass(frozen=True)

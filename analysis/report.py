@@ -22,8 +22,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.plots import HIGH, LOW, alignment_triangles, end_state_distribution, fan_chart, summary_distributions
-from analysis.results import ResultsFolder
 from analysis.style import STYLE, stamp
+from ensemble.results import ResultsFolder
 from model.outcomes import SUMMARY
 from scenarios import citations, load_registry
 

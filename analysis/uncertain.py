@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.compare import PairedStats, compare_runs
-from model.batch import run_metrics, run_seeds
+from ensemble.batch import run_metrics, run_seeds
 from model.metrics import Metric
 from model.params import Scenario, with_values
 from scenarios.designs import Factor, factors_of

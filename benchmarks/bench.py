@@ -7,7 +7,7 @@ alike. Figures and ratios are printed as a table and optionally written as JSON.
 
 Phases:
 
-* ``throughput``: baseline runs per second of ``model.batch.run_batch`` with one
+* ``throughput``: baseline runs per second of ``ensemble.batch.run_batch`` with one
   and with several workers, of the same runs written to Parquet as the CLI does
   (in this process), of the CLI ``run`` verb end to end (a fresh interpreter),
   and of ``mesa.batch_run`` with Mesa's DataCollector on the same seeds.
@@ -47,11 +47,11 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model.batch import RunResult, coordinates, run_batch, run_seeds, simulate_run
+from ensemble.batch import RunResult, coordinates, run_batch, run_seeds, simulate_run
 from model.calendar import quarter_range
-from model.model import MultivectorModel
 from model.outcomes import summarise
 from model.params import BLOCS, CorridorParams, FormatParams, SanctionsParams, Scenario, StateParams
+from multivector.model import MultivectorModel
 
 ROOT = Path(__file__).resolve().parents[1]
 ROOT_SEED = 20210101
@@ -197,7 +197,7 @@ def runner_in_memory(scenario: Scenario, seeds: list[int], workers: int) -> floa
 
 def runner_to_parquet(scenario: Scenario, seeds: list[int], workers: int) -> float:
     """Seconds to run every seed and write each run as the CLI ``run`` verb does (Parquet, one file per run)."""
-    from analysis.results import ResultsFolder
+    from ensemble.results import ResultsFolder
 
     quarters, coords = quarter_range(scenario.start, scenario.end), coordinates(scenario)
     with tempfile.TemporaryDirectory() as out:

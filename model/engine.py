@@ -8,7 +8,7 @@ the run axis first — alignment ``[R, state, domain, power]``, capacities
 submodel steps all runs with the same array operations, so a quarter of 500
 runs costs a few hundred numpy calls rather than a few hundred thousand.
 
-:class:`~model.model.MultivectorModel` is this engine at ``R = 1`` behind Mesa's
+:class:`~multivector.model.MultivectorModel` is this engine at ``R = 1`` behind Mesa's
 agents; there is one implementation of the dynamics.
 
 A run's results depend only on its scenario, its parameter values and its

@@ -2,7 +2,7 @@
 
 A scenario's ``timeline`` lists dated events (``at: 2022Q1``). Each event type
 below declares the payload keys it takes; the scenario loader validates them
-against these specifications, and :class:`model.model.MultivectorModel` applies
+against these specifications, and :class:`multivector.model.MultivectorModel` applies
 them at the start of the quarter they are dated.
 
 A ``parameter`` event changes any scalar parameter from its quarter on, by key

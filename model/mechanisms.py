@@ -45,7 +45,7 @@ MECHANISMS: dict[str, Mechanism] = {
         "Pressure to choose sides weighs on each state in proportion to its trade with Russia and its re-exports to it.",
     ),
     "issue_by_issue_alignment": Mechanism(
-        "model.agents.CentralAsianState", ("ZE23-18",),
+        "multivector.agents.CentralAsianState", ("ZE23-18",),
         "Each state holds a separate alignment for security, economy and diplomacy and picks partners domain by domain.",
     ),
     "positive_neutrality": Mechanism(

@@ -95,7 +95,7 @@ class Metric:
 
         Args:
             outcomes: Outcome name → array ``(steps, …)`` of one run.
-            coords: Dimension name → labels (``model.batch.coordinates``).
+            coords: Dimension name → labels (``ensemble.batch.coordinates``).
             quarters: Quarter label of each step.
         """
         dims = OUTCOMES[self.outcome].dims

@@ -23,7 +23,7 @@ from scenarios.errors import ScenarioError, dotted
 from scenarios.hypothesis import Hypothesis, read_hypothesis
 from scenarios.merge import TEXT_KEYS, Merged, read_scenario, require_scenario_file_name
 from scenarios.quantities import Checker, KeyPath, suggest
-from scenarios.references import LIBRARY_DIR
+from scenarios.references import LIBRARY_DIR, is_scenario_file_name
 from scenarios.source import Source, display_name
 from scenarios.validate import cross_checks, validate
 
@@ -94,7 +94,8 @@ def resolve(
     Returns:
         The resolved scenario. It is cached (treat it as read-only): asking
         again with the same file contents (the file and its ``extends`` chain,
-        compared by SHA-256), overrides and registry folder returns the same
+        compared by SHA-256, with the scenario files beside each), overrides and
+        registry folder returns the same
         object without reading YAML again.
 
     Raises:
@@ -110,12 +111,12 @@ def resolve(
                             f".yaml file")
     key = _cache_key(path, shown, overrides, registry)
     cached = _RESOLVED.get(key) if key is not None else None
-    if cached is not None and cached[0] == _fingerprint([p for p, _ in cached[0]]):
+    if cached is not None and cached[0] == _fingerprint(cached[2]):
         return cached[1]
     resolved, files = _resolve_file(path, shown, overrides, registry)
     if key is not None:
         _RESOLVED.pop(key, None)
-        _RESOLVED[key] = (_fingerprint(files), resolved)
+        _RESOLVED[key] = (_fingerprint(files), resolved, files)
         while len(_RESOLVED) > RESOLVED_CACHE_SIZE:
             _RESOLVED.pop(next(iter(_RESOLVED)))
     return resolved
@@ -124,8 +125,8 @@ def resolve(
 RESOLVED_CACHE_SIZE = 64
 """Resolved scenarios kept in memory (a resolved scenario is a few hundred kilobytes)."""
 
-_RESOLVED: dict[tuple[Any, ...], tuple[tuple[tuple[Path, str], ...], Resolved]] = {}
-"""Cache key → (content fingerprint of the files read, resolved scenario), oldest first."""
+_RESOLVED: dict[tuple[Any, ...], tuple[tuple[tuple[Path, str], ...], Resolved, list[Path]]] = {}
+"""Cache key → (fingerprint of the files read, resolved scenario, the files read), oldest first."""
 
 
 def _cache_key(path: Path, shown: str, overrides: Mapping[str, Any] | None,
@@ -150,11 +151,19 @@ def _refuse(value: Any) -> Any:
 
 
 def _fingerprint(files: list[Path]) -> tuple[tuple[Path, str], ...]:
-    """SHA-256 of each file's bytes (a file that cannot be read fingerprints as empty)."""
+    """What the files read say: each file's SHA-256, and the scenario files beside it.
+
+    The listing matters because a bare ``extends`` name (or a hypothesis's
+    ``against``) is looked up among a file's siblings first: a sibling added
+    later changes what the same text means. A file that cannot be read
+    fingerprints as empty.
+    """
     digests = []
     for file in files:
         try:
             digests.append((file, hashlib.sha256(file.read_bytes()).hexdigest()))
+            digests.append((file.parent, " ".join(sorted(p.name for p in file.parent.iterdir()
+                                                         if is_scenario_file_name(p)))))
         except OSError:
             digests.append((file, ""))
     return tuple(digests)
@@ -370,7 +379,7 @@ def with_overrides(resolved: Resolved, overrides: Mapping[str, Any], registry: R
     """The resolved scenario with plain-value overrides, validated field by field (fast path).
 
     Equivalent to resolving again with ``overrides`` for values of existing
-    world fields, without re-reading the YAML: used by :func:`model.api.simulate`,
+    world fields, without re-reading the YAML: used by :func:`ensemble.api.simulate`,
     which sensitivity tools call thousands of times.
 
     Raises:

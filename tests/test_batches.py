@@ -15,9 +15,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from analysis.results import ResultsFolder
 from analysis.sensitivity import indices
-from model.api import INDICATORS, simulate, simulate_steps
+from ensemble.api import INDICATORS, simulate, simulate_steps
+from ensemble.results import ResultsFolder
 from scenarios import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]

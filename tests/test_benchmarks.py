@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from benchmarks.bench import main, replicate_scenario
-from model import MultivectorModel
+from multivector import MultivectorModel
 from scenarios import load_scenario
 
 

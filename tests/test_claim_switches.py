@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import scenarios.loader as loader
-from model.api import simulate_steps
+from ensemble.api import simulate_steps
 from model.mechanisms import MECHANISMS
 from model.params import COLLECTIONS, SECTIONS
 from scenarios.claims import load_registry

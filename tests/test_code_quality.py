@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_model_code_imports_neither_plotting_nor_yaml():
-    code = "import sys, model, model.batch; print(sorted(m for m in sys.modules if m.split('.')[0] in {'yaml', 'matplotlib'}))"
+    code = "import sys, model, ensemble.batch; print(sorted(m for m in sys.modules if m.split('.')[0] in {'yaml', 'matplotlib'}))"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", f"model imported: {done.stdout}"
 
@@ -23,3 +23,56 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     done = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
+
+
+PACKAGES = ("model", "multivector", "scenarios", "ensemble", "analysis", "benchmarks")
+LAYERS = {"model": set(), "scenarios": {"model"}, "multivector": {"model", "scenarios"},
+          "ensemble": {"model", "scenarios"}, "analysis": {"model", "scenarios", "ensemble", "multivector"},
+          "benchmarks": {"model", "scenarios", "ensemble", "multivector", "analysis"}}
+"""Which other packages each package may import: the dynamics at the bottom, running and analysing above."""
+
+
+def _project_imports() -> dict[str, set[str]]:
+    """Module → project modules it imports anywhere in its text (deferred and TYPE_CHECKING imports included)."""
+    import ast
+
+    modules = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+               for package in PACKAGES for p in (ROOT / package).rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            found = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            for target in found:
+                while target and target not in modules:
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    targets.add(target)
+        graph[name] = targets
+    return graph
+
+
+def test_no_module_imports_itself_through_a_circle():
+    graph = _project_imports()
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                pytest.fail("import circle: " + " → ".join([*path[path.index(target):], target]))
+            if target not in state:
+                visit(target, [*path, target])
+        state[node] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+
+
+def test_each_package_imports_only_the_layers_below_it():
+    wrong = sorted(f"{module} imports {target}" for module, targets in _project_imports().items()
+                   for target in targets
+                   if (top := target.split(".")[0]) != module.split(".")[0] and top not in LAYERS[module.split(".")[0]])
+    assert not wrong, wrong

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from conftest import run_replicates
-from model import MultivectorModel
 from model.decision_rules import DecisionContext, get_rule, hold_losses, revealed_ties, rule_names
 from model.params import Event
 from model.rest import at_rest
+from multivector import MultivectorModel
 from scenarios import load_scenario
 
 PAIRED_SEEDS = range(6)

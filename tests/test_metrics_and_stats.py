@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from analysis.compare import compare_runs, paired_stats, rank_ablation
-from model import MultivectorModel
-from model.batch import coordinates, run_metrics, run_seeds
+from ensemble.batch import coordinates, run_metrics, run_seeds
 from model.metrics import Metric, MetricError, parse_metric
+from multivector import MultivectorModel
 from scenarios import load_scenario
 
 

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from conftest import run_replicates
-from model import CentralAsianState, ExternalPower, MultivectorModel
 from model.decision_rules import DecisionContext, get_rule, optimal_alignment, rule_names
 from model.params import StateParams, specs_of
 from model.sanctions import SanctionsRegime
 from model.tables import Tables
+from multivector import CentralAsianState, ExternalPower, MultivectorModel
 
 PAIRED_SEEDS = range(8)
 STATES = ("KAZ", "UZB", "KGZ", "TJK", "TKM")

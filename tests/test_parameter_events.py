@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import MultivectorModel
+from multivector import MultivectorModel
 from scenarios import ScenarioError, resolve
 
 SEED = 3

@@ -20,7 +20,7 @@ import pytest
 
 from analysis.plots import alignment_triangle, sensitivity_indices, ternary_xy
 from analysis.report import save_figures, write_report
-from analysis.results import ResultsFolder
+from ensemble.results import ResultsFolder
 from scenarios import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]

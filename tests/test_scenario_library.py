@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from model import MultivectorModel
+from multivector import MultivectorModel
 from scenarios import citations, list_scenarios, load_registry, resolve
 
 

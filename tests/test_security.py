@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.results import ResultsPathError, is_results_folder, prepare_results_folder, results_folder
+from ensemble.results import ResultsPathError, is_results_folder, prepare_results_folder, results_folder
 from scenarios import ScenarioError, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -462,7 +462,7 @@ def test_a_file_not_named_yaml_is_refused_before_reading(tmp_path: Path, stem: s
 
 
 def test_the_model_refuses_etc_passwd_without_echoing_it() -> None:
-    from model import MultivectorModel
+    from multivector import MultivectorModel
 
     with pytest.raises(ScenarioError, match=r"^/etc/passwd: <file>: not a scenario file; got a file name without "
                                             r"\.yaml or \.yml") as info:

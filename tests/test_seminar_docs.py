@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import run
-from model.batch import coordinates
+from ensemble.batch import coordinates
 from model.calendar import quarter_range
 from model.metrics import MetricError, parse_metric
 from model.outcomes import OUTCOMES, SUMMARY

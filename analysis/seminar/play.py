@@ -1,6 +1,6 @@
 """The model as the seminar page runs it: an optional human player for one state, and utilities.
 
-:class:`SeminarModel` is :class:`~model.model.MultivectorModel` with three
+:class:`SeminarModel` is :class:`~multivector.model.MultivectorModel` with three
 additions that leave the model's dynamics untouched when nobody plays:
 
 * keyword arguments Mesa's ``SolaraViz`` can pass (``scenario``, ``seed`` and
@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from model.model import MultivectorModel
 from model.params import BLOCS, DOMAINS
 from model.simplex import project_to_simplex
+from multivector.model import MultivectorModel
 
 MOVES: dict[str, str] = {
     "model": "as the model decides",

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from model.batch import coordinates, run_metrics, run_seeds
+from ensemble.batch import coordinates, run_metrics, run_seeds
 from model.calendar import quarter_range
 from model.metrics import Metric, parse_metric
 from model.params import Scenario
@@ -36,7 +36,7 @@ DEFAULT_RUNS = 20
 """Seeds in a prediction batch: enough for a histogram, a few seconds on one core."""
 
 ROOT_SEED = 2026
-"""Root seed of prediction batches (run seeds are split from it, see ``model.batch.run_seeds``)."""
+"""Root seed of prediction batches (run seeds are split from it, see ``ensemble.batch.run_seeds``)."""
 
 SLIDERS = 4
 """Sliders offered: the scenario's levers, topped up with key uncertainties to this many."""

@@ -1,7 +1,7 @@
 """Batches of runs: one root seed split per run, executed serially, in worker processes or on Dask.
 
 This module runs models and hands each finished run to a callback in the main
-process; it writes no files (``analysis.results`` does). Run seeds come from
+process; it writes no files (``ensemble.results`` does). Run seeds come from
 ``numpy.random.SeedSequence(root).spawn(n)``, so run ``k`` of any batch with the
 same root seed gets the same seed whatever the scenario (common random numbers)
 and whatever the number of workers.
@@ -14,8 +14,9 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 import numpy as np
 
+from ensemble.chunks import Job, RunResult, run_to_end, simulate_job
+from ensemble.executors import Dask, Processes, Serial, make_executor, pool_context
 from model.calendar import quarter_range
-from model.executors import Dask, Job, Processes, RunResult, Serial, make_executor, pool_context, run_to_end, simulate_job
 from model.metrics import Metric
 from model.outcomes import coordinates
 from model.params import Scenario
@@ -51,7 +52,7 @@ def run_batch(
         runs: Jobs; a pair means the scenario as it is.
         on_result: Called in the calling process for each finished run.
         workers: Worker processes when no executor is given (1 runs serially here).
-        executor: Where to run (see ``model.executors``).
+        executor: Where to run (see ``ensemble.executors``).
     """
     jobs = ((run[0], run[1], run[2] if len(run) > 2 else {}) for run in runs)
     (executor or make_executor(workers)).run(scenario, jobs, on_result)

@@ -7,10 +7,10 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model.agents import CentralAsianState, ExternalPower
 from model.engine import SECURITY, Engine
 from model.outcomes import summarise
 from model.params import BLOCS, DOMAINS, Scenario
+from multivector.agents import CentralAsianState, ExternalPower
 
 __all__ = ["DOMAINS", "SECURITY", "MultivectorModel"]
 

@@ -1,97 +1,30 @@
-"""Where a batch's runs execute: in this process, in local worker processes, or on a Dask cluster.
+"""Where a batch's chunks execute: in this process, in local worker processes, or on a Dask cluster.
 
-Every executor takes the same jobs — ``(index, seed, values)``: the run's
-position, its seed and the parameter values of its design point — groups them
-into chunks of up to ``chunk_size`` runs, runs each chunk as one
-:class:`~model.engine.Engine` (:func:`simulate_chunk`) and hands each run's
-result to a callback in the calling process as its chunk finishes. A run
-depends only on the scenario, its values and its seed — not on the runs it
-shares a chunk with — so the data are the same whichever executor ran it, with
-however many workers and whatever chunk size. At most a few chunks per worker
-are in flight at once, so memory does not grow with the size of the batch.
+Every executor takes the same jobs (:data:`ensemble.chunks.Job`), groups them
+into chunks of up to ``chunk_size`` runs, runs each chunk as one engine
+(:func:`ensemble.chunks.simulate_chunk`) and hands each run's result to a
+callback in the calling process as its chunk finishes. The data are the same
+whichever executor ran them, with however many workers and whatever chunk
+size. At most a few chunks per worker are in flight at once, so memory does
+not grow with the size of the batch.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.context import BaseContext
 from typing import Any
 
-import numpy as np
-
-from model.engine import Engine
-from model.params import Scenario, with_values
-
-Job = tuple[int, int, Mapping[tuple[str, ...], Any]]
-"""A run to do: (index in the batch, seed, key path → value of its design point)."""
-
-CHUNK_SIZE = 256
-"""Runs stepped together in one engine: large enough to amortise each numpy call, small enough to stay in cache."""
+from ensemble.chunks import CHUNK_SIZE, Job, RunResult, chunks, simulate_chunk
+from model.params import Scenario
 
 IN_FLIGHT_PER_WORKER = 2
 """Chunks submitted ahead per worker: enough to keep workers busy, few enough to keep memory flat."""
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """The outcome arrays of one finished run.
-
-    Attributes:
-        index: Position of the run in the batch.
-        seed: The run's seed.
-        outcomes: Outcome name → array ``(steps, …)``.
-    """
-
-    index: int
-    seed: int
-    outcomes: dict[str, np.ndarray]
-
-
-def run_to_end(scenario: Scenario, seed: int) -> dict[str, np.ndarray]:
-    """Run one seed of a scenario over the whole horizon (the engine at one run)."""
-    return {name: values[0] for name, values in Engine(scenario, [seed]).run().items()}
-
-
-def simulate_job(scenario: Scenario, job: Job) -> RunResult:
-    """Run one job: the scenario at the job's design point, on its seed."""
-    return simulate_chunk(scenario, [job])[0]
-
-
-def simulate_chunk(scenario: Scenario, jobs: list[Job]) -> list[RunResult]:
-    """Run jobs as one engine where their design values are numbers of the same factors, else one engine per job.
-
-    Each run's result is the same as running it alone (``model.engine``).
-    """
-    if _uniform(jobs):
-        paths = list(jobs[0][2])
-        values = {path: np.array([float(job[2][path]) for job in jobs]) for path in paths}
-        outcomes = Engine(scenario, [job[1] for job in jobs], values).run()
-        return [RunResult(index, seed, {name: array[k] for name, array in outcomes.items()})
-                for k, (index, seed, _) in enumerate(jobs)]
-    return [RunResult(index, seed, run_to_end(with_values(scenario, values) if values else scenario, seed))
-            for index, seed, values in jobs]
-
-
-def _uniform(jobs: list[Job]) -> bool:
-    """Whether every job sets the same factors, each to a plain number (so runs can hold them side by side)."""
-    keys = set(jobs[0][2])
-    return all(set(job[2]) == keys and all(_is_number(v) for v in job[2].values()) for job in jobs)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-
-
-def chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
-    """The jobs in lists of up to ``size``, in order."""
-    queue = iter(jobs)
-    while batch := list(islice(queue, size)):
-        yield batch
 
 
 @dataclass
@@ -194,7 +127,7 @@ class Dask:
             raise
 
 
-PRELOAD: tuple[str, ...] = ("model.engine", "model.executors", "scenarios")
+PRELOAD: tuple[str, ...] = ("model.engine", "ensemble.chunks", "ensemble.executors", "scenarios")
 """Modules a fork server loads once, so the workers it forks start with them loaded."""
 
 

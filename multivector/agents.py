@@ -8,15 +8,10 @@ agents whose attributes are always current.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
 from model.params import PowerParams, StateParams
-
-if TYPE_CHECKING:
-    from model.model import MultivectorModel
 
 
 class ExternalPower(mesa.Agent):
@@ -28,8 +23,8 @@ class ExternalPower(mesa.Agent):
         params: The scenario's parameters for this power.
     """
 
-    def __init__(self, model: MultivectorModel, index: int, code: str, params: PowerParams) -> None:
-        """Register the power with the model."""
+    def __init__(self, model: mesa.Model, index: int, code: str, params: PowerParams) -> None:
+        """Register the power with ``model``, a :class:`~multivector.model.MultivectorModel` (read through its ``engine``)."""
         super().__init__(model)
         self.code, self.index, self.params = code, index, params
 
@@ -58,8 +53,8 @@ class CentralAsianState(mesa.Agent):
         params: The scenario's parameters for this state.
     """
 
-    def __init__(self, model: MultivectorModel, index: int, code: str, params: StateParams) -> None:
-        """Register the state with the model."""
+    def __init__(self, model: mesa.Model, index: int, code: str, params: StateParams) -> None:
+        """Register the state with ``model``, a :class:`~multivector.model.MultivectorModel` (read through its ``engine``)."""
         super().__init__(model)
         self.code, self.index, self.params = code, index, params
 

@@ -6,7 +6,7 @@ arguments in, a dict of numbers out. The scenario file is read once and cached;
 overrides are validated against the same bounds as scenario files.
 
 Example:
-    >>> from model.api import simulate
+    >>> from ensemble.api import simulate
     >>> out = simulate("baseline", seed=1, sanctions__wedge=0.5)
     >>> round(out["hedging_index"], 3) > 0
     True
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from model.executors import run_to_end
+from ensemble.chunks import run_to_end
 from model.outcomes import SUMMARY, summarise
 from model.params import BLOCS, Scenario
 
