@@ -249,6 +249,7 @@ def _manifest(resolved, design, root_seed: int, seeds: list[int]) -> dict:
 def _execute(scenario, design, todo: list, folder, args: argparse.Namespace) -> None:
     """Run the missing runs on the chosen executor, writing each as it finishes."""
     from ensemble.batch import coordinates
+    from ensemble.chunks import each_run
     from ensemble.executors import make_executor
     from model.calendar import quarter_range
     from model.outcomes import summarise
@@ -265,7 +266,7 @@ def _execute(scenario, design, todo: list, folder, args: argparse.Namespace) -> 
 
     try:
         executor = make_executor(min(args.workers, max(len(todo), 1)), args.dask)
-        executor.run(scenario, iter(todo), save)
+        executor.run(scenario, iter(todo), each_run(save))
     finally:
         progress.close()
 

@@ -130,7 +130,7 @@ from typing import Any
 
 import numpy as np
 
-from ensemble.chunks import RunResult
+from ensemble.chunks import RunResult, each_run
 from ensemble.executors import make_executor
 from model.calendar import quarter_range
 from model.outcomes import OUTCOMES, coordinates
@@ -629,7 +629,7 @@ def base_runs(scenario: Scenario, seeds: Sequence[int], workers: int = 1) -> dic
     def keep(result: RunResult) -> None:
         runs[result.seed] = flatten(result.outcomes)
 
-    make_executor(workers).run(scenario, [(k, seed, {}) for k, seed in enumerate(seeds)], keep)
+    make_executor(workers).run(scenario, [(k, seed, {}) for k, seed in enumerate(seeds)], each_run(keep))
     return runs
 
 
@@ -670,7 +670,7 @@ def paired_runs(
             del pending[k]
 
     jobs = ((k * n + s, seed, dict(values)) for k, values in enumerate(points) for s, seed in enumerate(seeds))
-    make_executor(workers).run(scenario, jobs, keep)
+    make_executor(workers).run(scenario, jobs, each_run(keep))
     return measured
 
 
@@ -822,7 +822,7 @@ def draw_effect(scenario: Scenario, name: str, *, seeds: Sequence[int] = DRAW_SE
 
     jobs = [(k * len(seeds) + s, seed, {path: value})
             for k, value in enumerate((check.low, check.high)) for s, seed in enumerate(seeds)]
-    make_executor(workers).run(checked, jobs, keep)
+    make_executor(workers).run(checked, jobs, each_run(keep))
     return DrawEffect(name, check, found[0], found[1])
 
 

@@ -1,25 +1,27 @@
-"""Batches of runs: one root seed split per run, executed serially, in worker processes or on Dask.
+"""Batches of runs: one root seed split per run, executed in chunks serially, in worker processes or on Dask.
 
-This module runs models and hands each finished run to a callback in the main
-process; it writes no files (``ensemble.results`` does). Run seeds come from
+This module runs models and hands results to callbacks in the main process; it
+writes no files (``ensemble.results`` does). Run seeds come from
 ``numpy.random.SeedSequence(root).spawn(n)``, so run ``k`` of any batch with the
-same root seed gets the same seed whatever the scenario (common random numbers)
-and whatever the number of workers.
+same root seed gets the same seed whatever the scenario (common random numbers),
+the chunk size and the number of workers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from functools import partial
 
 import numpy as np
 
-from ensemble.chunks import Job, RunResult, run_to_end, simulate_job
-from ensemble.executors import Dask, Processes, Serial, make_executor, pool_context
+from ensemble.chunks import Job, RunResult, each_run, simulate_chunk, simulate_job
+from ensemble.executors import Dask, Processes, Serial, make_executor
 from model.calendar import quarter_range
 from model.metrics import Metric
 from model.outcomes import coordinates
 from model.params import Scenario
+
+__all__ = ["RunResult", "coordinates", "run_batch", "run_metrics", "run_seeds", "simulate_run"]
 
 
 def run_seeds(root_seed: int, n: int) -> list[int]:
@@ -42,10 +44,11 @@ def run_batch(
 ) -> None:
     """Run every ``(index, seed)`` (or ``(index, seed, values)``) job and pass each result to ``on_result``.
 
-    Results arrive in completion order; each carries its index and seed, so the
-    data do not depend on the order, the executor or the number of workers. On
-    ``KeyboardInterrupt`` pending runs are cancelled and the interrupt is
-    re-raised after every finished run has been handed over.
+    Results arrive chunk by chunk in completion order; each carries its index
+    and seed, so the data do not depend on the order, the executor, the chunk
+    size or the number of workers. On ``KeyboardInterrupt`` pending chunks are
+    cancelled and the interrupt is re-raised after every finished chunk has
+    been handed over.
 
     Args:
         scenario: The resolved scenario (design values are applied per job).
@@ -55,14 +58,24 @@ def run_batch(
         executor: Where to run (see ``ensemble.executors``).
     """
     jobs = ((run[0], run[1], run[2] if len(run) > 2 else {}) for run in runs)
-    (executor or make_executor(workers)).run(scenario, jobs, on_result)
+    (executor or make_executor(workers)).run(scenario, jobs, each_run(on_result))
 
 
 def metric_values(scenario: Scenario, seed: int, metrics: Sequence[Metric]) -> np.ndarray:
     """Run one model and return only the chosen metrics (one number each)."""
-    outcomes = run_to_end(scenario, seed)
+    return measure_chunk(tuple(metrics), scenario, [(0, seed, {})])[1][0]
+
+
+def measure_chunk(metrics: tuple[Metric, ...], scenario: Scenario, jobs: list[Job]) -> tuple[np.ndarray, np.ndarray]:
+    """Run a chunk and reduce each run to the chosen metrics where it ran (a chunk task).
+
+    Returns:
+        The jobs' indices and their metric values ``(runs, metrics)``.
+    """
+    chunk = simulate_chunk(scenario, jobs)
     coords, quarters = coordinates(scenario), quarter_range(scenario.start, scenario.end)
-    return np.array([m.value(outcomes, coords, quarters) for m in metrics])
+    values = np.array([[m.value(run.outcomes, coords, quarters) for m in metrics] for run in chunk.runs()])
+    return chunk.indices, values.reshape(len(jobs), len(metrics))
 
 
 def run_metrics(
@@ -71,44 +84,37 @@ def run_metrics(
     metrics: Sequence[Metric],
     workers: int = 1,
     on_done: Callable[[], None] | None = None,
+    executor: Serial | Processes | Dask | None = None,
 ) -> dict[str, np.ndarray]:
     """Run every scenario on the same seeds and collect the chosen metrics (paired runs).
 
     Run ``i`` of every scenario uses ``seeds[i]`` (common random numbers), so
-    differences between scenarios are paired run by run.
+    differences between scenarios are paired run by run. The runs of each
+    scenario go to the executor in chunks and are reduced to the metrics where
+    they ran, so only a few numbers per run travel back.
 
     Args:
         scenarios: Label → resolved scenario.
         seeds: Run seeds (see :func:`run_seeds`).
         metrics: What to measure in each run.
-        workers: 1 runs serially; more uses worker processes.
+        workers: Worker processes when no executor is given (1 runs serially here).
         on_done: Called once per finished run (e.g. to advance a progress bar).
+        executor: Where to run (see ``ensemble.executors``).
 
     Returns:
-        Label → array ``(runs, metrics)``; the same whatever ``workers`` is.
+        Label → array ``(runs, metrics)``; the same whatever the executor, chunk size and workers.
     """
+    executor = executor or make_executor(workers)
     values = {name: np.full((len(seeds), len(metrics)), np.nan) for name in scenarios}
-    jobs = [(name, i, seed) for name in scenarios for i, seed in enumerate(seeds)]
+    for name, scenario in scenarios.items():
 
-    def store(name: str, i: int, row: np.ndarray) -> None:
-        values[name][i] = row
-        if on_done is not None:
-            on_done()
+        def store(result: tuple[np.ndarray, np.ndarray], into: np.ndarray = values[name]) -> None:
+            indices, rows = result
+            into[indices] = rows
+            if on_done is not None:
+                for _ in indices:
+                    on_done()
 
-    if workers <= 1:
-        for name, i, seed in jobs:
-            store(name, i, metric_values(scenarios[name], seed, metrics))
-        return values
-    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
-        futures = {pool.submit(metric_values, scenarios[name], seed, metrics): (name, i) for name, i, seed in jobs}
-        try:
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    store(*futures[future], future.result())
-        except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
-            raise
+        jobs = ((i, seed, {}) for i, seed in enumerate(seeds))
+        executor.run(scenario, jobs, store, partial(measure_chunk, tuple(metrics)))
     return values

@@ -10,7 +10,7 @@ shares a chunk with — so its outcomes are bitwise the same in any chunk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -41,6 +41,50 @@ class RunResult:
     outcomes: dict[str, np.ndarray]
 
 
+@dataclass(frozen=True)
+class ChunkResult:
+    """The outcome arrays of a finished chunk, run by run along the first axis.
+
+    Attributes:
+        jobs: The chunk's jobs, in the order of the run axis.
+        outcomes: Outcome name → array ``(runs, steps, …)``.
+    """
+
+    jobs: list[Job]
+    outcomes: dict[str, np.ndarray]
+
+    @property
+    def indices(self) -> np.ndarray:
+        """The runs' positions in the batch."""
+        return np.array([job[0] for job in self.jobs], dtype=np.int64)
+
+    @property
+    def seeds(self) -> np.ndarray:
+        """The runs' seeds."""
+        return np.array([job[1] for job in self.jobs], dtype=np.int64)
+
+    def runs(self) -> list[RunResult]:
+        """The chunk as one result per run."""
+        return [RunResult(index, seed, {name: array[k] for name, array in self.outcomes.items()})
+                for k, (index, seed, _) in enumerate(self.jobs)]
+
+
+ChunkTask = Callable[[Scenario, list[Job]], Any]
+"""Work done on a chunk where it runs (in a worker): e.g. :func:`simulate_chunk`, or a
+function that simulates and then reduces or encodes the outcomes, so that only the
+reduced result travels back. It must be a module-level function (it is pickled)."""
+
+
+def each_run(on_result: Callable[[RunResult], None]) -> Callable[[ChunkResult], None]:
+    """A chunk callback that hands each run of the chunk to ``on_result``."""
+
+    def on_chunk(chunk: ChunkResult) -> None:
+        for result in chunk.runs():
+            on_result(result)
+
+    return on_chunk
+
+
 def run_to_end(scenario: Scenario, seed: int) -> dict[str, np.ndarray]:
     """Run one seed of a scenario over the whole horizon (the engine at one run)."""
     return {name: values[0] for name, values in Engine(scenario, [seed]).run().items()}
@@ -48,10 +92,10 @@ def run_to_end(scenario: Scenario, seed: int) -> dict[str, np.ndarray]:
 
 def simulate_job(scenario: Scenario, job: Job) -> RunResult:
     """Run one job: the scenario at the job's design point, on its seed."""
-    return simulate_chunk(scenario, [job])[0]
+    return simulate_chunk(scenario, [job]).runs()[0]
 
 
-def simulate_chunk(scenario: Scenario, jobs: list[Job]) -> list[RunResult]:
+def simulate_chunk(scenario: Scenario, jobs: list[Job]) -> ChunkResult:
     """Run jobs as one engine where their design values are numbers of the same factors, else one engine per job.
 
     Each run's result is the same as running it alone (``model.engine``).
@@ -59,11 +103,9 @@ def simulate_chunk(scenario: Scenario, jobs: list[Job]) -> list[RunResult]:
     if _uniform(jobs):
         paths = list(jobs[0][2])
         values = {path: np.array([float(job[2][path]) for job in jobs]) for path in paths}
-        outcomes = Engine(scenario, [job[1] for job in jobs], values).run()
-        return [RunResult(index, seed, {name: array[k] for name, array in outcomes.items()})
-                for k, (index, seed, _) in enumerate(jobs)]
-    return [RunResult(index, seed, run_to_end(with_values(scenario, values) if values else scenario, seed))
-            for index, seed, values in jobs]
+        return ChunkResult(list(jobs), Engine(scenario, [job[1] for job in jobs], values).run())
+    alone = [run_to_end(with_values(scenario, values) if values else scenario, seed) for _, seed, values in jobs]
+    return ChunkResult(list(jobs), {name: np.stack([run[name] for run in alone]) for name in alone[0]})
 
 
 def _uniform(jobs: list[Job]) -> bool:

@@ -1,9 +1,11 @@
 """Where a batch's chunks execute: in this process, in local worker processes, or on a Dask cluster.
 
 Every executor takes the same jobs (:data:`ensemble.chunks.Job`), groups them
-into chunks of up to ``chunk_size`` runs, runs each chunk as one engine
-(:func:`ensemble.chunks.simulate_chunk`) and hands each run's result to a
-callback in the calling process as its chunk finishes. The data are the same
+into chunks of up to ``chunk_size`` runs, does a task on each chunk where it
+runs — by default :func:`ensemble.chunks.simulate_chunk`, which runs the chunk
+as one engine; a task may also reduce or encode the outcomes in the worker —
+and hands each chunk's result to a callback in the calling process as the
+chunk finishes. The data are the same
 whichever executor ran them, with however many workers and whatever chunk
 size. At most a few chunks per worker are in flight at once, so memory does
 not grow with the size of the batch.
@@ -20,7 +22,7 @@ from itertools import islice
 from multiprocessing.context import BaseContext
 from typing import Any
 
-from ensemble.chunks import CHUNK_SIZE, Job, RunResult, chunks, simulate_chunk
+from ensemble.chunks import CHUNK_SIZE, ChunkTask, Job, chunks, simulate_chunk
 from model.params import Scenario
 
 IN_FLIGHT_PER_WORKER = 2
@@ -38,11 +40,11 @@ class Serial:
     chunk_size: int = CHUNK_SIZE
     workers = 1
 
-    def run(self, scenario: Scenario, jobs: Iterable[Job], on_result: Callable[[RunResult], None]) -> None:
-        """Run the jobs and pass each result to ``on_result``."""
+    def run(self, scenario: Scenario, jobs: Iterable[Job], on_chunk: Callable[[Any], None],
+            task: ChunkTask = simulate_chunk) -> None:
+        """Do ``task`` on each chunk of the jobs and pass its result to ``on_chunk``."""
         for chunk in chunks(jobs, self.chunk_size):
-            for result in simulate_chunk(scenario, chunk):
-                on_result(result)
+            on_chunk(task(scenario, chunk))
 
 
 @dataclass
@@ -57,19 +59,22 @@ class Processes:
     workers: int
     chunk_size: int = CHUNK_SIZE
 
-    def run(self, scenario: Scenario, jobs: Iterable[Job], on_result: Callable[[RunResult], None]) -> None:
-        """Run the jobs; on ``KeyboardInterrupt`` pending chunks are cancelled after finished ones are handed over."""
+    def run(self, scenario: Scenario, jobs: Iterable[Job], on_chunk: Callable[[Any], None],
+            task: ChunkTask = simulate_chunk) -> None:
+        """Do ``task`` on each chunk in the workers and pass its result to ``on_chunk`` here.
+
+        On ``KeyboardInterrupt`` pending chunks are cancelled after finished ones are handed over.
+        """
         queue = chunks(jobs, self.chunk_size)
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context()) as pool:
-            pending: set[Future[list[RunResult]]] = set()
+            pending: set[Future[Any]] = set()
             try:
-                pending = {pool.submit(simulate_chunk, scenario, chunk) for chunk in islice(queue, self._window)}
+                pending = {pool.submit(task, scenario, chunk) for chunk in islice(queue, self._window)}
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        for result in future.result():
-                            on_result(result)
-                    pending |= {pool.submit(simulate_chunk, scenario, chunk) for chunk in islice(queue, len(done))}
+                        on_chunk(future.result())
+                    pending |= {pool.submit(task, scenario, chunk) for chunk in islice(queue, len(done))}
             except KeyboardInterrupt:
                 for future in pending:
                     future.cancel()
@@ -88,14 +93,16 @@ class Dask:
         address: Scheduler address (``tcp://host:8786``); ``None`` or ``"local"`` starts a
             local cluster of ``workers`` single-threaded worker processes for the batch.
         workers: Worker processes of a local cluster (ignored for a remote one).
+        chunk_size: Runs per engine.
     """
 
     address: str | None = None
     workers: int = 2
     chunk_size: int = CHUNK_SIZE
 
-    def run(self, scenario: Scenario, jobs: Iterable[Job], on_result: Callable[[RunResult], None]) -> None:
-        """Run the jobs on the cluster; the scenario is sent to every worker once."""
+    def run(self, scenario: Scenario, jobs: Iterable[Job], on_chunk: Callable[[Any], None],
+            task: ChunkTask = simulate_chunk) -> None:
+        """Do ``task`` on each chunk on the cluster; the scenario is sent to every worker once."""
         from distributed import Client, LocalCluster, as_completed
 
         local = self.address in (None, "local")
@@ -103,25 +110,25 @@ class Dask:
                                dashboard_address=None) if local else None
         try:
             with Client(cluster if local else self.address) as client:
-                self._run_on(client, as_completed, scenario, jobs, on_result, self.chunk_size)
+                self._run_on(client, as_completed, scenario, jobs, on_chunk, task, self.chunk_size)
         finally:
             if cluster is not None:
                 cluster.close()
 
     @staticmethod
     def _run_on(client: Any, as_completed: Any, scenario: Scenario, jobs: Iterable[Job],
-                on_result: Callable[[RunResult], None], chunk_size: int = CHUNK_SIZE) -> None:
+                on_chunk: Callable[[Any], None], task: ChunkTask = simulate_chunk,
+                chunk_size: int = CHUNK_SIZE) -> None:
         shared = client.scatter(scenario, broadcast=True)
         window = max(len(client.scheduler_info()["workers"]), 1) * IN_FLIGHT_PER_WORKER
         queue = chunks(jobs, chunk_size)
-        futures = as_completed([client.submit(simulate_chunk, shared, chunk, pure=False) for chunk in islice(queue, window)])
+        futures = as_completed([client.submit(task, shared, chunk, pure=False) for chunk in islice(queue, window)])
         try:
             for future in futures:
-                for result in future.result():
-                    on_result(result)
+                on_chunk(future.result())
                 future.release()
                 for chunk in islice(queue, 1):
-                    futures.add(client.submit(simulate_chunk, shared, chunk, pure=False))
+                    futures.add(client.submit(task, shared, chunk, pure=False))
         except KeyboardInterrupt:
             client.cancel(list(futures.futures))
             raise
