@@ -20,6 +20,7 @@ seed gives bitwise the same outcomes whatever chunk it runs in.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -29,11 +30,11 @@ from model.corridors import CorridorNetwork
 from model.decision_rules import DecisionContext, RuleTerms, hold_losses, revealed_ties, rule_terms
 from model.domestic import DomesticDynamics
 from model.institutions import FormatArena
-from model.outcomes import Recorder
+from model.outcomes import DERIVED, Recorder, Structure, derive
 from model.params import BLOCS, DOMAINS, Event, Scenario
 from model.powers import PowerStrategies, influence
 from model.sanctions import REFERENCE_VOLUME, SanctionsRegime
-from model.simplex import hedging_index, normalise, project_to_simplex
+from model.simplex import normalise, project_to_simplex
 from model.tables import Tables
 
 SECURITY, ECONOMY, DIPLOMACY = (DOMAINS.index(d) for d in ("security", "economy", "diplomacy"))
@@ -429,25 +430,23 @@ class Engine:
 
     # ------------------------------------------------------------- recording
 
+    @cached_property
+    def outcome_structure(self) -> Structure:
+        """What the derived outcomes need of the scenario (``model.outcomes.DERIVED``)."""
+        return Structure(tuple(int(b) for b in self.bloc_of), self.russia, self.target, tuple(bool(s) for s in self.senders))
+
     def _record(self) -> None:
         a = self.alignment
-        blocs = np.stack([a[..., self.bloc_of == k].sum(axis=-1) for k in range(len(BLOCS))], axis=-1)
         base = np.maximum(self.base_trade, 1e-9)
         s = self.sanctions
-        self.recorder.write(self.t, {
+        stored = {
             "alignment": a,
-            "hedging_index": hedging_index(a),
-            "largest_share": a.max(axis=-1),
-            "bloc_share": blocs,
-            "russia_share": a[..., self.russia],
             "influence": influence(a, self.gdp_weight),
             "capacity": self.strategies.capacity,
             "commitment": self.strategies.commitment,
             "threat": self.threat(),
             "trade": self.trade_level,
             "trade_index": np.where(self.base_trade > 0, self.trade_level / base, np.nan),
-            "exports_to_russia": self.trade_level[..., self.target] / 2 + self.reexport_bn / 2,
-            "imports_from_west": self.trade_level[..., self.senders].sum(axis=-1) / 2 + self.reexport_bn / 2,
             "circumvention": self.reexport_bn,
             "designations": s.designations,
             "secondary_cost": s.expected_cost(),
@@ -472,7 +471,8 @@ class Engine:
             "growth": self.domestic.growth,
             "gdp_index": self.domestic.gdp_index,
             "foreign_bases": (a[:, :, SECURITY] >= self.tables.behaviour.basing_threshold[:, None, None]).sum(axis=-2).astype(float),
-        })
+        }
+        self.recorder.write(self.t, {**stored, **derive(tuple(DERIVED), stored, self.outcome_structure)})
 
 
 def initial_alignment(tables: Tables) -> np.ndarray:

@@ -3,15 +3,25 @@
 Each outcome is recorded at the end of every step into a preallocated array of
 shape ``(runs, steps, *dims)`` (one run's outcomes are ``(steps, *dims)``). Dimension names refer to the model's ordered codes:
 ``state``, ``domain``, ``power``, ``bloc`` and ``corridor``.
+
+Some outcomes are pure functions of others and of the scenario's structure
+(:data:`DERIVED`: the hedging index, largest, bloc and Russia shares from the
+alignment; exports to Russia and imports from the West from trade and
+circumvention). The engine records them through :func:`derive`, and a results
+folder stores only the others and derives these when read, with the same code,
+so there is one definition and the values agree bit for bit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from model.params import BLOCS, DOMAINS, Scenario
+from model.simplex import hedging_index
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,102 @@ def coordinates(scenario: Scenario) -> dict[str, tuple[str, ...]]:
     }
 
 
+@dataclass(frozen=True)
+class Structure:
+    """What the derived outcomes need of a scenario besides the stored outcomes.
+
+    Attributes:
+        bloc_of: Each power's bloc, as an index into :data:`model.params.BLOCS`.
+        russia: Index of Russia among the powers (the sanctions target if there is no ``RUS``).
+        target: Index of the sanctions target.
+        senders: Whether each power imposes the sanctions.
+    """
+
+    bloc_of: tuple[int, ...]
+    russia: int
+    target: int
+    senders: tuple[bool, ...]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Structure:
+        """The structure of a scenario (blocs are read once at set-up, so design values never change it)."""
+        codes = scenario.power_codes
+        target = codes.index(scenario.sanctions.target)
+        return cls(bloc_of=tuple(BLOCS.index(p.bloc) for p in scenario.powers.values()),
+                   russia=codes.index("RUS") if "RUS" in codes else target, target=target,
+                   senders=tuple(code in scenario.sanctions.senders for code in codes))
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready record (see :meth:`from_json`)."""
+        return {"bloc_of": list(self.bloc_of), "russia": self.russia, "target": self.target, "senders": list(self.senders)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Structure:
+        """The structure recorded by :meth:`to_json`."""
+        return cls(tuple(int(b) for b in data["bloc_of"]), int(data["russia"]), int(data["target"]),
+                   tuple(bool(s) for s in data["senders"]))
+
+
+def _bloc_share(alignment: np.ndarray, structure: Structure) -> np.ndarray:
+    bloc_of = np.array(structure.bloc_of)
+    return np.stack([alignment[..., bloc_of == k].sum(axis=-1) for k in range(len(BLOCS))], axis=-1)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How a derived outcome is computed.
+
+    Attributes:
+        inputs: The stored outcomes it is a function of.
+        compute: ``(stored outcomes, structure) → values``; works on any leading axes
+            (``[run, …]`` in the engine, ``[row, …]`` when read from disk).
+    """
+
+    inputs: tuple[str, ...]
+    compute: Callable[[Mapping[str, np.ndarray], Structure], np.ndarray]
+
+
+DERIVED: dict[str, Derivation] = {
+    "hedging_index": Derivation(("alignment",), lambda o, s: hedging_index(o["alignment"])),
+    "largest_share": Derivation(("alignment",), lambda o, s: o["alignment"].max(axis=-1)),
+    "bloc_share": Derivation(("alignment",), lambda o, s: _bloc_share(o["alignment"], s)),
+    "russia_share": Derivation(("alignment",), lambda o, s: o["alignment"][..., s.russia]),
+    "exports_to_russia": Derivation(("trade", "circumvention"),
+                                    lambda o, s: o["trade"][..., s.target] / 2 + o["circumvention"] / 2),
+    "imports_from_west": Derivation(("trade", "circumvention"),
+                                    lambda o, s: o["trade"][..., np.array(s.senders)].sum(axis=-1) / 2 + o["circumvention"] / 2),
+}
+"""Outcomes that are pure functions of stored outcomes and the scenario's :class:`Structure`: recorded by the
+engine through :func:`derive`, not stored in a results folder but derived when read."""
+
+STORED: tuple[str, ...] = tuple(name for name in OUTCOMES if name not in DERIVED)
+"""Outcomes a results folder stores (every outcome not in :data:`DERIVED`), in :data:`OUTCOMES` order."""
+
+
+def derive(names: list[str] | tuple[str, ...], stored: Mapping[str, np.ndarray], structure: Structure) -> dict[str, np.ndarray]:
+    """Compute derived outcomes from the stored ones they need.
+
+    Args:
+        names: Names in :data:`DERIVED`.
+        stored: At least each derivation's inputs, with any leading axes.
+        structure: The scenario's structure.
+
+    Returns:
+        Name → values, with the inputs' leading axes.
+    """
+    return {name: DERIVED[name].compute(stored, structure) for name in names}
+
+
+def inputs_of(names: list[str] | tuple[str, ...]) -> list[str]:
+    """The stored outcomes needed to have ``names``: stored ones as they are, derived ones through their inputs."""
+    needed: list[str] = []
+    for name in names:
+        for each in DERIVED[name].inputs if name in DERIVED else (name,):
+            if each not in needed:
+                needed.append(each)
+    return needed
+
+
 class Recorder:
     """Preallocated arrays holding every outcome of every run for every step, ``[run, step, *dims]``.
 
@@ -131,18 +237,46 @@ SUMMARY: dict[str, str] = {
 """End-of-horizon indicators stored once per run, with their definitions."""
 
 
-def summarise(outcomes: dict[str, np.ndarray], power_codes: tuple[str, ...], blocs: tuple[str, ...]) -> dict[str, float]:
-    """End-of-horizon indicators of one run (see :data:`SUMMARY`)."""
+def summarise(outcomes: Mapping[str, np.ndarray], power_codes: tuple[str, ...], blocs: tuple[str, ...]) -> dict[str, float]:
+    """End-of-horizon indicators of one run (see :data:`SUMMARY`); outcomes are ``(steps, …)``."""
+    values = summarise_runs({name: array[None] for name, array in outcomes.items()}, power_codes, blocs)
+    return {name: float(column[0]) for name, column in values.items()}
+
+
+SUMMARY_INPUTS: tuple[str, ...] = ("hedging_index", "alignment", "bloc_share", "cohesion", "summit_formats",
+                                   "circumvention", "designations", "unrest")
+"""Outcomes :func:`summarise_runs` reads (all but ``unrest`` only in the last quarter)."""
+
+
+def summarise_runs(outcomes: Mapping[str, np.ndarray], power_codes: tuple[str, ...], blocs: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """End-of-horizon indicators of many runs at once (see :data:`SUMMARY`).
+
+    Args:
+        outcomes: Outcome name → ``(runs, steps, …)`` (at least :data:`SUMMARY_INPUTS`).
+        power_codes: The scenario's power codes.
+        blocs: The bloc names (:data:`model.params.BLOCS`).
+
+    Returns:
+        Indicator → ``(runs,)`` values; each run's are what it gives alone.
+    """
     russia, china = power_codes.index("RUS"), power_codes.index("CHN")
     west = blocs.index("west")
+    alignment = outcomes["alignment"][:, -1]
+
+    def mean(array: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(array).reshape(len(array), -1).mean(axis=1)
+
+    def total(array: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(array).reshape(len(array), -1).sum(axis=1)
+
     return {
-        "hedging_index": float(outcomes["hedging_index"][-1].mean()),
-        "russia_security_share": float(outcomes["alignment"][-1, :, 0, russia].mean()),
-        "china_economy_share": float(outcomes["alignment"][-1, :, 1, china].mean()),
-        "west_diplomacy_share": float(outcomes["bloc_share"][-1, :, 2, west].mean()),
-        "cohesion": float(outcomes["cohesion"][-1]),
-        "summit_formats": float(outcomes["summit_formats"][-1]),
-        "circumvention_bn": float(outcomes["circumvention"][-1].sum()),
-        "designations": float(outcomes["designations"][-1].sum()),
-        "unrest_events": float(np.nansum(outcomes["unrest"])),
+        "hedging_index": mean(outcomes["hedging_index"][:, -1]),
+        "russia_security_share": mean(alignment[:, :, 0, russia]),
+        "china_economy_share": mean(alignment[:, :, 1, china]),
+        "west_diplomacy_share": mean(outcomes["bloc_share"][:, -1, :, 2, west]),
+        "cohesion": np.asarray(outcomes["cohesion"][:, -1], dtype=float),
+        "summit_formats": np.asarray(outcomes["summit_formats"][:, -1], dtype=float),
+        "circumvention_bn": total(outcomes["circumvention"][:, -1]),
+        "designations": total(outcomes["designations"][:, -1]),
+        "unrest_events": np.nansum(np.ascontiguousarray(outcomes["unrest"]).reshape(len(outcomes["unrest"]), -1), axis=1),
     }
