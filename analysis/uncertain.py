@@ -21,20 +21,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import numpy as np
 
 from analysis.compare import PairedStats, compare_runs
-from ensemble.batch import run_metrics, run_seeds
+from ensemble.batch import measure_chunk, run_seeds
+from ensemble.executors import make_executor
 from model.metrics import Metric
-from model.params import Scenario, with_values
 from scenarios.designs import Factor, factors_of
 from scenarios.loader import Resolved
 
-POINTS = 12
-"""Latin-hypercube points per comparison: enough to spread each uncertainty over its range."""
+POINTS = 64
+"""Latin-hypercube points per comparison: enough to spread each uncertainty over its range
+and to narrow a check's interval to about a tenth of its tolerance."""
 
-SEEDS_PER_POINT = 2
+SEEDS_PER_POINT = 4
 """Seeds run at every point (the same in both scenarios)."""
 
 
@@ -45,15 +48,15 @@ class PairedDesign:
     Attributes:
         names: Dotted key paths of the union of both scenarios' uncertainties.
         unit: ``(points, names)`` unit-hypercube coordinates.
-        a: The reference scenario at each point.
-        b: The compared scenario at each point.
+        a: The reference scenario's values (key path → value) at each point.
+        b: The compared scenario's values at each point.
         seeds: Seeds run at every point.
     """
 
     names: tuple[str, ...]
     unit: np.ndarray
-    a: tuple[Scenario, ...]
-    b: tuple[Scenario, ...]
+    a: tuple[dict[tuple[str, ...], Any], ...]
+    b: tuple[dict[tuple[str, ...], Any], ...]
     seeds: tuple[int, ...]
 
     @property
@@ -70,9 +73,8 @@ def paired_design(a: Resolved, b: Resolved, points: int = POINTS, seeds_per_poin
     unit = _unit_hypercube(len(names), points, seed)
     column = {name: j for j, name in enumerate(names)}
     seeds = tuple(run_seeds(seed, seeds_per_point))
-    at = lambda resolved, factors: tuple(  # noqa: E731
-        _at_point(resolved.scenario, factors, unit[k], column) for k in range(points))
-    return PairedDesign(names, unit, at(a, factors_a), at(b, factors_b), seeds)
+    at = lambda factors: tuple(_at_point(factors, unit[k], column) for k in range(points))  # noqa: E731
+    return PairedDesign(names, unit, at(factors_a), at(factors_b), seeds)
 
 
 def _unit_hypercube(dimensions: int, points: int, seed: int) -> np.ndarray:
@@ -84,12 +86,12 @@ def _unit_hypercube(dimensions: int, points: int, seed: int) -> np.ndarray:
     return latin.sample(problem, points, seed=seed)
 
 
-def _at_point(base: Scenario, factors: Sequence[Factor], unit: np.ndarray, column: dict[str, int]) -> Scenario:
+def _at_point(factors: Sequence[Factor], unit: np.ndarray, column: dict[str, int]) -> dict[tuple[str, ...], Any]:
     values = {}
     for f in factors:
         value = f.low + unit[column[f.name]] * (f.high - f.low)
         values[f.path] = round(value) if f.integer else float(value)
-    return with_values(base, values)
+    return values
 
 
 def compare_under_uncertainty(a: Resolved, b: Resolved, metrics: Sequence[Metric], *, points: int = POINTS,
@@ -108,7 +110,19 @@ def compare_under_uncertainty(a: Resolved, b: Resolved, metrics: Sequence[Metric
         on_done: Called once per finished run.
     """
     design = paired_design(a, b, points, seeds_per_point, seed)
-    arms = {("a", k): s for k, s in enumerate(design.a)} | {("b", k): s for k, s in enumerate(design.b)}
-    values = run_metrics(arms, design.seeds, metrics, workers, on_done)
-    stack = lambda arm: np.concatenate([values[(arm, k)] for k in range(points)])  # noqa: E731
-    return compare_runs([m.label for m in metrics], stack("a"), stack("b"), seed), design
+    executor = make_executor(workers)
+    task = partial(measure_chunk, tuple(metrics))
+    found = {}
+    for arm, resolved, at in (("a", a, design.a), ("b", b, design.b)):
+        values = found[arm] = np.full((points * len(design.seeds), len(metrics)), np.nan)
+        jobs = [(k * len(design.seeds) + s, run_seed, at[k])
+                for k in range(points) for s, run_seed in enumerate(design.seeds)]
+
+        def store(result: tuple[np.ndarray, np.ndarray], into: np.ndarray = values) -> None:
+            indices, rows = result
+            into[indices] = rows
+            for _ in indices if on_done is not None else ():
+                on_done()
+
+        executor.run(resolved.scenario, jobs, store, task)
+    return compare_runs([m.label for m in metrics], found["a"], found["b"], seed), design

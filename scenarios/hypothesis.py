@@ -43,6 +43,10 @@ from scenarios.source import display_name
 DIRECTIONS: tuple[str, ...] = ("increase", "decrease", "unchanged")
 """Directions a check can expect, relative to the reference scenario."""
 
+MODEL_DIRECTIONS: tuple[str, ...] = (*DIRECTIONS, "unclear")
+"""What the model may be recorded to show: also ``unclear``, a change whose interval straddles
+the check's tolerance (real, but neither clearly worth reporting nor clearly negligible)."""
+
 HYPOTHESIS_KEYS: tuple[str, ...] = ("against", "claims", "checks")
 CHECK_KEYS: tuple[str, ...] = ("metric", "kind", "article", "model", "tolerance", "note")
 
@@ -151,9 +155,9 @@ def _check(checker: Checker, path: KeyPath, item: Any, coords: dict[str, tuple[s
         metric.check(coords, quarters)
     except MetricError as error:
         checker.fail((*path, "metric"), f"{error.key}: {error.problem}", error.value, error.expected)
-    for key in ("article", "model"):
-        if item.get(key, DIRECTIONS[0]) not in DIRECTIONS:
-            checker.fail((*path, key), "unknown direction", item[key], suggest(item[key], DIRECTIONS))
+    for key, allowed in (("article", DIRECTIONS), ("model", MODEL_DIRECTIONS)):
+        if item.get(key, DIRECTIONS[0]) not in allowed:
+            checker.fail((*path, key), "unknown direction", item[key], suggest(item[key], allowed))
     model = item.get("model", item["article"])
     tolerance = item["tolerance"]
     if not is_real(tolerance) or tolerance <= 0:
