@@ -125,9 +125,9 @@ def _parser() -> argparse.ArgumentParser:
     facts.set_defaults(handler=_facts)
 
     findings = verbs.add_parser("findings", help="run every library scenario against its reference: the findings table")
-    findings.add_argument("--points", type=_positive, default=12,
-                          help="Latin-hypercube points over the scenarios' uncertainties (default 12)")
-    findings.add_argument("--seeds-per-point", type=_positive, default=2, help="paired seeds at every point (default 2)")
+    findings.add_argument("--points", type=_positive, default=64,
+                          help="Latin-hypercube points over the scenarios' uncertainties (default 64)")
+    findings.add_argument("--seeds-per-point", type=_positive, default=4, help="paired seeds at every point (default 4)")
     findings.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed of the hypercube, the runs and the bootstrap")
     findings.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes")
     findings.add_argument("--write", type=Path, metavar="FILE",
@@ -533,7 +533,9 @@ def _agreement(check, stat) -> str:
     shown = stat.direction(check.tolerance)
     if shown == check.article:
         return "yes"
-    return "**no** (see below)" if shown == check.model else "**no** (not yet explained)"
+    if shown == check.model:
+        return "unclear (see below)" if shown == "unclear" else "**no** (see below)"
+    return "**no** (not yet explained)"
 
 
 def _replace_between_markers(path: Path, block: str, markers: tuple[str, str]) -> None:
