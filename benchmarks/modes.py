@@ -40,7 +40,7 @@ class Sizes:
 
 
 MODES: dict[str, Sizes] = {
-    "full": Sizes(rounds=3, engine_runs=4096, mesa_runs=128, chunk_sizes=CURVE, curve_runs=256,
+    "full": Sizes(rounds=3, engine_runs=4096, mesa_runs=256, chunk_sizes=CURVE, curve_runs=256,
                   memory=(10_000, 100_000), cli_runs=4096, profile_runs=256),
     "quick": Sizes(rounds=3, engine_runs=1024, mesa_runs=32, chunk_sizes=CURVE, curve_runs=64,
                    memory=(2_000, 20_000), cli_runs=1024, profile_runs=256),

@@ -112,6 +112,7 @@ class TreeMemory:
     def _sample(self) -> None:
         while not self._stop.is_set():
             total = 0
+            self.root_command = command_line(self.pid) or self.root_command
             for pid in [self.pid, *descendants(self.pid)]:
                 status = proc_status(pid)
                 total += status.get("VmRSS", 0)

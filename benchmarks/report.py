@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import os
 import platform
+import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import mesa
 import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
 
 NOT_APPLICABLE = "—"
 """Shown for a condition that does not apply (no pool, no chunks)."""
@@ -120,16 +123,32 @@ def load_average() -> float:
 
 
 def machine() -> dict[str, Any]:
-    """What the figures are measured on."""
+    """What the figures are measured on: the machine, the versions, the checkout and the load."""
     return {"cores": os.cpu_count(), "python": platform.python_version(), "mesa": mesa.__version__,
-            "numpy": np.__version__, "system": platform.system(), "load_at_start": load_average(), "load_after": {}}
+            "numpy": np.__version__, "system": platform.system(), **checkout(),
+            "load_at_start": load_average(), "load_after": {}}
+
+
+def checkout() -> dict[str, Any]:
+    """The commit measured and the tracked files changed since it (the CLI runs what is in the working tree)."""
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30,
+                                  env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    changed = [line.split(maxsplit=1)[1] for line in git("status", "--porcelain", "--untracked-files=no").splitlines()]
+    return {"commit": git("rev-parse", "--short", "HEAD") or "unknown", "changed_files": changed}
 
 
 def format_report(report: Report) -> str:
     """The figures, ratios and profile as Markdown tables, then notes and one ``ratio`` line per ratio."""
     m = report.machine
+    changed = f" + uncommitted changes to {', '.join(m['changed_files'])}" if m["changed_files"] else ""
     lines = [f"mode: {report.mode}; {m['cores']} cores, Python {m['python']}, Mesa {m['mesa']}, numpy {m['numpy']}; "
-             f"load at start {m['load_at_start']:.2f}", ""]
+             f"commit {m['commit']}{changed}; load at start {m['load_at_start']:.2f}", ""]
     lines += _table("| figure | value | unit | start method | chunk | load | includes |", "|---|---:|---|---|---:|---:|---|",
                     [f"| {f.name} | {f.value:.4g} | {f.unit} | {f.start_method} | {f.chunk_size} | {f.load:.2f} | {f.includes} |"
                      for f in report.figures])

@@ -62,7 +62,8 @@ def test_mesa_batch_run_agrees_with_the_engine_on_the_same_seeds():
 def test_ratios_pass_or_miss_by_their_target():
     assert at_least("a / b", 50.0, 50).met and not at_least("a / b", 49.9, 50).met
     assert at_most("m / n", 1.2, 1.2).met and not at_most("m / n", 1.21, 1.2).met
-    report = Report("tiny", {"cores": 2, "python": "3", "mesa": "3", "numpy": "2", "load_at_start": 0.5, "load_after": {}},
+    report = Report("tiny", {"cores": 2, "python": "3", "mesa": "3", "numpy": "2", "commit": "abc1234", "changed_files": [],
+                             "load_at_start": 0.5, "load_after": {}},
                     ratios=[at_least("a / b", 10.0, 50)])
     assert format_report(report).splitlines()[-1] == "ratio a / b: 10 (target ≥ 50) MISS"
 
