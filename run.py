@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from ensemble.chunks import CHUNK_SIZE
+
     parser = argparse.ArgumentParser(
         prog="run.py", description="Multivector: Central Asian multi-vector balancing, on Mesa.",
         epilog="With no verb, runs the default job: 'run baseline' with 50 replicates.",
@@ -83,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster at ADDRESS, or 'local' for a local one")
     run.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed of the batch, split per run")
     run.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    run.add_argument("--chunk-size", type=_positive, default=CHUNK_SIZE, metavar="N",
+                     help=f"runs stepped together and written as one file (default {CHUNK_SIZE}; fewer when a batch "
+                          "has fewer runs than workers × N, so that every worker gets some)")
     run.add_argument("--out", type=Path, help="results folder (default: RESULTS_ROOT/<scenario>)")
     _add_results_root(run)
     run.add_argument("--overwrite", action="store_true",
@@ -193,7 +198,7 @@ def _positive(text: str) -> int:
 def _run(args: argparse.Namespace) -> int:
     from analysis.report import save_key_figures
     from ensemble.batch import run_seeds
-    from ensemble.results import ResultsFolder, prepare_results_folder, results_folder
+    from ensemble.results import ResultsFolder, WideLayout, prepare_results_folder, results_folder
     from scenarios import resolve
     from scenarios.designs import make_design
 
@@ -204,14 +209,17 @@ def _run(args: argparse.Namespace) -> int:
     prepare_results_folder(out, overwrite=args.overwrite, protected=_protected(args.results_root))
     folder = ResultsFolder(out)
     seeds = run_seeds(args.seed, args.replicates)
-    folder.start(_manifest(resolved, design, args.seed, seeds))
+    folder.start(_manifest(resolved, design, args.seed, seeds, args.chunk_size))
+    layout = WideLayout.of(scenario, [f.path for f in design.factors], design.replicates)
+    for line in folder.recover(layout, design.runs, seeds):
+        print(line, file=sys.stderr)
     finished = folder.finished()
-    todo = [(k, seeds[design.replicate_of(k)], design.values(design.point_of(k)))
-            for k in range(design.runs) if k not in finished]
+    todo = ((k, seeds[design.replicate_of(k)], design.values(design.point_of(k)))
+            for k in range(design.runs) if k not in finished)
     try:
-        _execute(resolved.scenario, design, todo, folder, args)
+        _execute(scenario, layout, todo, design.runs - len(finished), design.runs, folder, args)
     except KeyboardInterrupt:
-        print(f"interrupted: {len(folder.finished())} of {design.runs} runs kept in {_shown(out)}; "
+        print(f"interrupted: {len(folder.finished())} of {design.runs} runs kept in {_shown(out)} (every finished chunk); "
               "run the same command to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
     print(f"results: {_shown(out)} ({design.runs} runs of '{scenario.name}', design {design.kind})")
@@ -235,38 +243,27 @@ def _default_folder(name: str, args: argparse.Namespace) -> str:
     return name + suffix + ("-without-" + "-".join(args.claims_off) if args.claims_off else "")
 
 
-def _manifest(resolved, design, root_seed: int, seeds: list[int]) -> dict:
+def _manifest(resolved, design, root_seed: int, seeds: list[int], chunk_size: int) -> dict:
     from ensemble.results import git_commit, package_version
 
     return {
         "package_version": package_version(), "git_commit": git_commit(PROJECT_ROOT),
         "scenario": resolved.scenario.name, "scenario_source": str(resolved.source), "scenario_hash": resolved.digest,
         "design": design.describe(), "runs": design.runs, "root_seed": root_seed, "seeds": seeds,
-        "resolved_scenario": resolved.data,
+        "chunk_size": chunk_size, "resolved_scenario": resolved.data,
     }
 
 
-def _execute(scenario, design, todo: list, folder, args: argparse.Namespace) -> None:
-    """Run the missing runs on the chosen executor, writing each as it finishes."""
-    from ensemble.batch import coordinates
-    from ensemble.chunks import each_run
+def _execute(scenario, layout, todo, count: int, total: int, folder, args: argparse.Namespace) -> None:
+    """Run the missing runs on the chosen executor in chunks, each encoded where it ran and written as it finishes."""
     from ensemble.executors import make_executor
-    from model.calendar import quarter_range
-    from model.outcomes import summarise
-    from model.params import BLOCS
 
-    quarters, coords = quarter_range(scenario.start, scenario.end), coordinates(scenario)
-    progress = _progress(design.runs, design.runs - len(todo))
-
-    def save(result) -> None:
-        point = design.point_of(result.index)
-        summary = {"point": point, **summarise(result.outcomes, scenario.power_codes, BLOCS)}
-        folder.write_run(result.index, result.seed, result.outcomes, quarters, coords, summary)
-        progress.update(1)
-
+    workers = min(args.workers, max(count, 1))
+    chunk_size = max(1, min(args.chunk_size, -(-count // workers)))  # every worker gets a share of a small batch
+    progress = _progress(total, total - count)
     try:
-        executor = make_executor(min(args.workers, max(len(todo), 1)), args.dask)
-        executor.run(scenario, iter(todo), each_run(save))
+        executor = make_executor(workers, args.dask, chunk_size)
+        folder.write_batch(scenario, todo, layout, executor, on_written=lambda chunk: progress.update(chunk.runs))
     finally:
         progress.close()
 
@@ -320,12 +317,13 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _results(path: Path) -> Path:
-    from ensemble.results import is_results_folder
+    from ensemble.results import ResultsFolder, is_results_folder
     from scenarios import ScenarioError
 
     if not is_results_folder(path):
         raise ScenarioError(str(path), None, "<results>", "not a results folder", str(path),
                             "a folder written by 'run.py run' (with its manifest.json)")
+    ResultsFolder(path).manifest()  # one line if an older version wrote it
     return path
 
 

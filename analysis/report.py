@@ -1,7 +1,8 @@
 """Figures and a self-contained HTML report drawn from a results folder.
 
 Nothing here runs the model: :func:`save_figures` and :func:`write_report`
-read what a batch left on disk (manifest, per-run long tables and summaries).
+read what a batch left on disk (its manifest and chunk files, through
+:class:`ensemble.results.ResultsFolder`, which derives outcomes and summaries as it reads).
 """
 
 from __future__ import annotations
@@ -66,13 +67,20 @@ def save_figures(folder: ResultsFolder | Path | str) -> list[Path]:
 
 
 def _open(folder: ResultsFolder | Path | str) -> ResultsFolder:
-    """The results folder at a path, checked to hold a manifest and finished runs."""
+    """The results folder at a path, checked to hold a manifest of the current layout and finished runs.
+
+    Raises:
+        FileNotFoundError: If the folder has no manifest or no finished run.
+        ensemble.results.OldLayoutError: If an older version wrote it (one line: run the batch again with --overwrite).
+    """
     path = folder.path if isinstance(folder, ResultsFolder) else Path(folder)
     if not (path / "manifest.json").is_file():
         raise FileNotFoundError(f"{path} is not a results folder (no manifest.json)")
-    if not any((path / "steps").glob("run-*.parquet")):
+    opened = folder if isinstance(folder, ResultsFolder) else ResultsFolder(path)
+    opened.manifest()
+    if not opened.chunk_files():
         raise FileNotFoundError(f"{path} holds no finished run")
-    return folder if isinstance(folder, ResultsFolder) else ResultsFolder(path)
+    return opened
 
 
 def _save(folder: ResultsFolder, name: str, draw: Callable[[], Figure]) -> Path:
@@ -253,13 +261,14 @@ def summary_statistics(summary: pd.DataFrame) -> pd.DataFrame:
     """Median and 10/90 % quantiles over runs of each summary indicator.
 
     Args:
-        summary: One row per run (columns run, seed and one per indicator).
+        summary: One row per run (columns run, seed, point, factor values and one per indicator).
 
     Returns:
         Frame indexed by indicator with columns median, low (10 %), high (90 %), runs and definition;
         the :data:`model.outcomes.SUMMARY` indicators first, in their order.
     """
-    names = [n for n in SUMMARY if n in summary] + [n for n in summary if n not in SUMMARY and n not in ("run", "seed")]
+    names = [n for n in SUMMARY if n in summary] + [n for n in summary if n not in SUMMARY and n not in ("run", "seed", "point")
+                                                    and not n.startswith("factor.")]
     values = summary[names].astype(float)
     return pd.DataFrame({
         "median": values.median(), "low": values.quantile(LOW), "high": values.quantile(HIGH),

@@ -1,14 +1,29 @@
-"""Results on disk: a manifest and one Parquet file per finished run.
+"""Results on disk: a manifest and one wide, columnar Parquet file per chunk of runs.
 
 Layout of a results folder::
 
-    manifest.json          package version, git commit, scenario and its hash, seeds
-    steps/run-00007.parquet  long table: run, seed, step, quarter, outcome, dims…, value
-    summary/run-00007.parquet one row per run of end-of-horizon indicators
+    manifest.json                     package version, git commit, scenario and its hash, design, seeds, chunk size
+    chunks/chunk-00000000.parquet     one row per (run, step) of the runs of a chunk (here runs 0, 1, …)
+    chunks/chunk-00000256.parquet     …the next chunk, named by its first run
+    figures/*.png, report.html        drawn from the chunks by ``run.py plot`` and ``run.py report``
 
-Each run is written as soon as it finishes (to a temporary name, then renamed),
-so an interrupted batch keeps every finished run and the same command can
-resume by running only the missing indices.
+A chunk file is wide: columns ``run`` (int32), ``seed`` (int64), ``point``
+(int32, the design point), one float64 column per design factor named by its
+key path (``factor.states.KAZ.dependence_aversion``; none for replicates),
+``step`` (int16), ``quarter`` (dictionary-encoded text) and one float64 column
+per element of every stored outcome, named ``outcome.coordinate…``
+(``alignment.KAZ.security.RUS``, ``capacity.CHN``, ``cohesion``). Stored values
+are bitwise the engine's. Outcomes that are functions of others
+(:data:`model.outcomes.DERIVED`) are not stored but derived when read, by the
+engine's own code. The file's key-value metadata holds its run indices and
+seeds, the layout version and what a reader needs to label and derive
+(quarters, coordinates, the scenario's structure, factors).
+
+A chunk is simulated and encoded to Parquet bytes where it runs (in a worker:
+:func:`encode_chunk`); the main process only writes the bytes, to a temporary
+name then renamed (:meth:`ResultsFolder.write_chunk`), so a file is complete or
+absent. On resume every chunk file is checked (:meth:`ResultsFolder.recover`):
+a truncated or damaged one is reported, deleted and its runs redone.
 
 The manifest says ``"created_by": "multivector"``; only a folder with such a
 manifest (or an older one with the project's keys) and nothing but the layout
@@ -20,10 +35,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -33,7 +50,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from model.outcomes import OUTCOMES
+from ensemble.chunks import ChunkResult, Job, simulate_chunk
+from model.calendar import quarter_range
+from model.outcomes import DERIVED, OUTCOMES, STORED, SUMMARY_INPUTS, Structure, coordinates, derive, inputs_of, summarise_runs
+from model.params import BLOCS, Scenario
 
 DIMENSIONS = ("state", "domain", "power", "bloc", "corridor")
 """Columns of the long table that label an outcome's dimensions."""
@@ -42,8 +62,8 @@ DIMENSIONS = ("state", "domain", "power", "bloc", "corridor")
 CREATED_BY = "multivector"
 """The manifest's ``created_by``: marks a folder that the project wrote."""
 
-MANIFEST_FORMAT = 1
-"""The manifest's ``manifest_format``."""
+MANIFEST_FORMAT = 2
+"""The manifest's ``manifest_format``: 2 is the chunk layout; 1 (and manifests without the marker) wrote one file per run."""
 
 LEGACY_MANIFEST_KEYS = frozenset(
     {"package_version", "git_commit", "scenario", "scenario_hash", "design", "runs", "root_seed", "seeds"})
@@ -51,13 +71,32 @@ LEGACY_MANIFEST_KEYS = frozenset(
 
 LAYOUT: dict[str, bool] = {
     "manifest.json": False, "manifest.json.tmp": False, "report.html": False,
-    "steps": True, "summary": True, "figures": True,
+    "chunks": True, "figures": True,
+    "steps": True, "summary": True,  # the per-run layout of manifest format 1, so that --overwrite may discard it
 }
 """Entries the project writes in a results folder → whether the entry is a folder (of plain files)."""
+
+LAYOUT_VERSION = "1"
+"""Version of the wide chunk file (the ``multivector.layout`` key of its metadata)."""
+
+CHUNK_FILE = re.compile(r"chunk-(\d{8})\.parquet")
+"""Names of chunk files: ``chunk-`` and the first run's index, zero-padded to 8 digits."""
+
+TEMPORARY_FILE = re.compile(r"chunk-(\d{8})\.parquet\.tmp")
+"""A chunk file being written (left behind only by a kill)."""
+
+COMPRESSION = "lz4"
+"""Parquet codec of chunk files (LZ4 raw): as small as zstd on these floats at half the cost."""
+
+KEY_RUN, KEY_STEP, KEY_QUARTER = "run", "step", "quarter"
 
 
 class ResultsMismatchError(RuntimeError):
     """A results folder holds runs of a different scenario or design."""
+
+
+class OldLayoutError(ResultsMismatchError):
+    """A results folder written in the per-run layout of an older version."""
 
 
 class ResultsPathError(RuntimeError):
@@ -185,110 +224,542 @@ def git_commit(where: Path) -> str:
     return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
+
+
+# ------------------------------------------------------------------ the wide chunk layout
+
+
+@dataclass(frozen=True)
+class WideLayout:
+    """What the columns of a batch's chunk files are and how they are labelled.
+
+    Attributes:
+        quarters: Quarter label of each step.
+        coords: Dimension name → labels (``model.outcomes.coordinates``).
+        structure: What the derived outcomes need of the scenario.
+        factors: Key paths of the design's factors, in design order (empty for replicates).
+        replicates: Runs per design point: run ``k`` is point ``k // replicates``.
+    """
+
+    quarters: tuple[str, ...]
+    coords: Mapping[str, tuple[str, ...]] = field(hash=False)
+    structure: Structure
+    factors: tuple[tuple[str, ...], ...] = ()
+    replicates: int = 1
+
+    @classmethod
+    def of(cls, scenario: Scenario, factors: Iterable[Sequence[str]] = (), replicates: int = 1) -> WideLayout:
+        """The layout of a batch of ``scenario`` over design factors (key paths) with ``replicates`` runs per point."""
+        return cls(tuple(quarter_range(scenario.start, scenario.end)), coordinates(scenario), Structure.of(scenario),
+                   tuple(tuple(path) for path in factors), replicates)
+
+    @classmethod
+    def from_description(cls, data: Mapping[str, Any]) -> WideLayout:
+        """The layout recorded by :meth:`describe` (in every chunk file's metadata)."""
+        return cls(tuple(data["quarters"]), {d: tuple(labels) for d, labels in data["coordinates"].items()},
+                   Structure.from_json(data["structure"]), tuple(tuple(p) for p in data["factors"]), int(data["replicates"]))
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-ready record: quarters, coordinates, structure, factors, replicates and the stored outcomes' dimensions."""
+        return {"quarters": list(self.quarters), "coordinates": {d: list(v) for d, v in self.coords.items()},
+                "structure": self.structure.to_json(), "factors": [list(p) for p in self.factors],
+                "replicates": self.replicates, "stored": {name: list(OUTCOMES[name].dims) for name in STORED}}
+
+    @property
+    def steps(self) -> int:
+        """Steps of a run (rows per run)."""
+        return len(self.quarters)
+
+    def shape(self, outcome: str) -> tuple[int, ...]:
+        """Sizes of an outcome's dimensions (after the time axis)."""
+        return tuple(len(self.coords[d]) for d in OUTCOMES[outcome].dims)
+
+    def outcome_columns(self, outcome: str) -> list[str]:
+        """Column names of an outcome's elements, in C order of its dimensions (``alignment.KAZ.security.RUS``)."""
+        names = [outcome]
+        for dim in OUTCOMES[outcome].dims:
+            names = [f"{name}.{label}" for name in names for label in self.coords[dim]]
+        return names
+
+    @property
+    def factor_columns(self) -> list[str]:
+        """Column names of the design factors: ``factor.`` and the dotted key path."""
+        return ["factor." + ".".join(path) for path in self.factors]
+
+    @property
+    def columns(self) -> list[str]:
+        """Every column of a chunk file, in order."""
+        return ["run", "seed", "point", *self.factor_columns, "step", "quarter",
+                *(column for name in STORED for column in self.outcome_columns(name))]
+
+
+@dataclass(frozen=True)
+class EncodedChunk:
+    """A finished chunk as the bytes of its Parquet file: all that travels back from a worker.
+
+    Attributes:
+        indices: The runs it holds, in file order.
+        data: The Parquet file.
+    """
+
+    indices: np.ndarray
+    data: bytes
+
+    @property
+    def first(self) -> int:
+        """The lowest run index (the file is named by it)."""
+        return int(self.indices.min())
+
+    @property
+    def runs(self) -> int:
+        """How many runs it holds."""
+        return len(self.indices)
+
+
+def encode_chunk(layout: WideLayout, scenario: Scenario, jobs: list[Job]) -> EncodedChunk:
+    """Simulate a chunk and encode it as a wide Parquet file in memory (a chunk task: ``partial(encode_chunk, layout)``).
+
+    Runs where the chunk runs — in a worker, or on a Dask cluster — so that only
+    the file's bytes and its run indices travel back to the process that writes it.
+    """
+    chunk = simulate_chunk(scenario, jobs)
+    return EncodedChunk(chunk.indices, encode_table(chunk_table(layout, chunk)))
+
+
+def chunk_table(layout: WideLayout, chunk: ChunkResult) -> pa.Table:
+    """A chunk's runs as one wide table: one row per (run, step), the stored outcomes' elements as float64 columns."""
+    indices, seeds, steps = chunk.indices, chunk.seeds, layout.steps
+    runs = len(indices)
+
+    def per_run(values: Any, dtype: type) -> pa.Array:
+        return pa.array(np.repeat(np.asarray(values, dtype=dtype), steps))
+
+    step = np.tile(np.arange(steps, dtype=np.int16), runs)
+    arrays = [per_run(indices, np.int32), per_run(seeds, np.int64), per_run(indices // layout.replicates, np.int32)]
+    arrays += [per_run([float(job[2][path]) for job in chunk.jobs], np.float64) for path in layout.factors]
+    arrays += [pa.array(step), pa.DictionaryArray.from_arrays(pa.array(step.astype(np.int32)), pa.array(layout.quarters))]
+    for name in STORED:
+        elements = np.ascontiguousarray(chunk.outcomes[name].reshape(runs * steps, -1).T)
+        arrays += [pa.array(column) for column in elements]
+    metadata = {
+        "multivector.layout": LAYOUT_VERSION,
+        "multivector.runs": json.dumps(indices.tolist()),
+        "multivector.seeds": json.dumps(seeds.tolist()),
+        "multivector.description": json.dumps(layout.describe()),
+    }
+    schema = pa.schema([pa.field(name, array.type) for name, array in zip(layout.columns, arrays, strict=True)], metadata=metadata)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def encode_table(table: pa.Table) -> bytes:
+    """A wide table as Parquet bytes: LZ4, byte-stream-split floats, page checksums, statistics on the key columns."""
+    floats = [f.name for f in table.schema if pa.types.is_float64(f.type)]
+    keys = [f.name for f in table.schema if not pa.types.is_float64(f.type) and f.name != "quarter"]
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression=COMPRESSION, use_dictionary=["quarter"], use_byte_stream_split=floats,
+                   write_statistics=keys + [f for f in floats if f.startswith("factor.")], write_page_checksum=True)
+    return sink.getvalue().to_pybytes()
+
+
+class DamagedChunkError(ValueError):
+    """A chunk file that cannot be read whole (truncated, altered or of another layout)."""
+
+
+def check_chunk(path: Path, layout: WideLayout, runs: int, seeds: Sequence[int]) -> np.ndarray:
+    """Check one chunk file completely and return the runs it holds.
+
+    The footer must be readable, the layout and columns those of the batch, the
+    row count the runs × steps, every page must pass its checksum, and the
+    ``run``, ``seed`` and ``step`` columns must match the runs and seeds of its
+    metadata and of the batch (run ``k`` has seed ``seeds[k % replicates]``).
+
+    Raises:
+        DamagedChunkError: With the first problem found.
+    """
+    try:
+        file = pq.ParquetFile(path, page_checksum_verification=True)
+        indices, seeds_held, description = _file_metadata(file.metadata)
+        if description != json.loads(json.dumps(layout.describe())):
+            raise DamagedChunkError("written for another scenario or design")
+        if file.schema_arrow.names != layout.columns:
+            raise DamagedChunkError("its columns are not the layout's")
+        if file.metadata.num_rows != len(indices) * layout.steps:
+            raise DamagedChunkError(f"{file.metadata.num_rows} rows for {len(indices)} runs of {layout.steps} steps")
+        table = file.read(use_threads=True)  # every page, so that every checksum is verified
+    except DamagedChunkError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as error:
+        raise DamagedChunkError(_first_line(error)) from None
+    if len(indices) == 0 or indices.min() < 0 or indices.max() >= runs or len(np.unique(indices)) != len(indices):
+        raise DamagedChunkError("its run indices are not runs of this batch")
+    expected_seeds = np.asarray(seeds, dtype=np.int64)[indices % layout.replicates] if len(seeds) else seeds_held
+    if not np.array_equal(seeds_held, expected_seeds):
+        raise DamagedChunkError("its seeds are not the batch's")
+    for name, expected in (("run", indices), ("seed", seeds_held), ("step", None)):
+        column = table.column(name).to_numpy()
+        wanted = np.tile(np.arange(layout.steps), len(indices)) if expected is None else np.repeat(expected, layout.steps)
+        if not np.array_equal(column, wanted):
+            raise DamagedChunkError(f"its {name} column does not match its metadata")
+    return indices
+
+
+def _file_metadata(metadata: pq.FileMetaData) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Runs, seeds and layout description recorded in a chunk file's key-value metadata."""
+    pairs = metadata.metadata or {}
+    if pairs.get(b"multivector.layout") != LAYOUT_VERSION.encode():
+        raise DamagedChunkError("not a chunk file of this layout version")
+    indices = np.array(json.loads(pairs[b"multivector.runs"]), dtype=np.int64)
+    seeds = np.array(json.loads(pairs[b"multivector.seeds"]), dtype=np.int64)
+    if indices.ndim != 1 or seeds.shape != indices.shape:
+        raise DamagedChunkError("its runs and seeds do not pair up")
+    return indices, seeds, json.loads(pairs[b"multivector.description"])
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
+# ------------------------------------------------------------------ the folder
+
+
 @dataclass
 class ResultsFolder:
-    """A folder of batch results.
+    """A folder of batch results (see the module docstring for the layout).
+
+    Opening one reads nothing and creates nothing; :meth:`start` begins or
+    resumes a batch, :meth:`recover` checks what an earlier batch left,
+    :meth:`write_chunk` stores a finished chunk, and ``load_…`` read.
 
     Args:
-        path: The folder (created if missing).
+        path: The folder.
     """
 
     path: Path
+    _manifest: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        """Create the folder layout."""
+        """Normalise the path."""
         self.path = Path(self.path)
-        (self.path / "steps").mkdir(parents=True, exist_ok=True)
-        (self.path / "summary").mkdir(parents=True, exist_ok=True)
 
     @property
     def manifest_path(self) -> Path:
         """Where the manifest lives."""
         return self.path / "manifest.json"
 
+    @property
+    def chunks_path(self) -> Path:
+        """The folder of chunk files."""
+        return self.path / "chunks"
+
+    # ------------------------------------------------------------- writing
+
     def start(self, manifest: dict[str, Any]) -> None:
-        """Write the manifest (marked ``created_by``), or check it matches the one already there.
+        """Write the manifest (marked ``created_by`` and ``manifest_format``), or check it matches the one already there.
 
         Raises:
+            OldLayoutError: If the folder was written in the layout of an older version.
             ResultsMismatchError: If the folder holds runs of another scenario or design.
         """
         if self.manifest_path.exists():
-            existing = json.loads(self.manifest_path.read_text())
+            existing = self.manifest()
             for key in ("scenario_hash", "design", "root_seed"):
                 if existing.get(key) != manifest.get(key):
                     raise ResultsMismatchError(
                         f"{self.path} holds runs with a different {key} "
                         f"({existing.get(key)!r} vs {manifest.get(key)!r}); choose another --out or pass --overwrite"
                     )
-            return
-        marked = {"created_by": CREATED_BY, "manifest_format": MANIFEST_FORMAT, **manifest}
-        temporary = self.manifest_path.with_suffix(".json.tmp")
-        temporary.write_text(json.dumps(marked, indent=2, ensure_ascii=False))
-        os.replace(temporary, self.manifest_path)  # a kill mid-write leaves no half manifest
+        else:
+            marked = {"created_by": CREATED_BY, "manifest_format": MANIFEST_FORMAT, **manifest}
+            self.path.mkdir(parents=True, exist_ok=True)
+            temporary = self.manifest_path.with_suffix(".json.tmp")
+            temporary.write_text(json.dumps(marked, indent=2, ensure_ascii=False))
+            os.replace(temporary, self.manifest_path)  # a kill mid-write leaves no half manifest
+            self._manifest = marked
+        self.chunks_path.mkdir(exist_ok=True)
 
-    def finished(self) -> set[int]:
-        """Indices of runs already written."""
-        return {int(p.stem.split("-")[1]) for p in (self.path / "steps").glob("run-*.parquet")}
+    def recover(self, layout: WideLayout, runs: int, seeds: Sequence[int] = ()) -> list[str]:
+        """Make the chunk files a batch left behind safe to resume from; return one line per thing done.
 
-    def write_run(self, index: int, seed: int, outcomes: dict[str, np.ndarray], quarters: list[str],
-                  coords: dict[str, tuple[str, ...]], summary: dict[str, float]) -> None:
-        """Write one finished run's long table and summary row atomically."""
-        steps = long_table(index, seed, outcomes, quarters, coords)
-        row = pa.Table.from_pylist([{"run": index, "seed": seed, **summary}])
-        _write_atomic(row, self.path / "summary" / f"run-{index:05d}.parquet")
-        _write_atomic(steps, self.path / "steps" / f"run-{index:05d}.parquet")
+        Temporary files of chunks being written when a batch was killed are
+        removed; every chunk file is checked whole (:func:`check_chunk`), and a
+        truncated or damaged one — or one repeating runs of another — is deleted
+        so that its runs are done again. Only regular files named like the
+        project's chunk files inside ``chunks/`` are ever deleted.
 
-    def load_steps(self, outcomes: list[str] | None = None) -> pd.DataFrame:
-        """All runs' long tables (optionally only some outcomes) as one frame."""
-        filters = [("outcome", "in", outcomes)] if outcomes else None
-        return pq.read_table(self.path / "steps", filters=filters).to_pandas().sort_values(["run", "step"])
+        Args:
+            layout: The batch's layout.
+            runs: Runs in the batch.
+            seeds: The seeds of the replicates (run ``k`` has ``seeds[k % replicates]``); empty to skip that check.
+        """
+        lines = []
+        entries = self._entries()
+        stray = [path for path, temporary in entries if temporary]
+        for path in stray:
+            path.unlink()
+        if stray:
+            lines.append(f"removed {len(stray)} unfinished chunk file(s) left by an interrupted batch in {self.chunks_path}")
+        held: set[int] = set()
+        for path in (path for path, temporary in entries if not temporary):
+            try:
+                indices = check_chunk(path, layout, runs, seeds)
+                if held.intersection(indices.tolist()):
+                    raise DamagedChunkError("it repeats runs of another chunk file")
+            except DamagedChunkError as problem:
+                path.unlink()
+                lines.append(f"damaged chunk file {path} ({problem}): deleted; its runs will be done again")
+                continue
+            held.update(indices.tolist())
+        return lines
 
-    def load_summary(self) -> pd.DataFrame:
-        """One row per run."""
-        return pq.read_table(self.path / "summary").to_pandas().sort_values("run").reset_index(drop=True)
+    def write_chunk(self, chunk: EncodedChunk) -> Path:
+        """Write a finished chunk's file atomically (temporary name, then renamed) and return its path."""
+        target = self.chunks_path / f"chunk-{chunk.first:08d}.parquet"
+        temporary = target.with_name(target.name + ".tmp")
+        temporary.write_bytes(chunk.data)
+        os.replace(temporary, target)
+        return target
+
+    def write_batch(self, scenario: Scenario, jobs: Iterable[Job], layout: WideLayout, executor: Any,
+                    on_written: Callable[[EncodedChunk], None] | None = None) -> None:
+        """Run jobs on an executor (``ensemble.executors``), each chunk encoded where it ran and written here as it finishes.
+
+        On ``KeyboardInterrupt`` every chunk finished so far is written before the interrupt propagates.
+        """
+
+        def store(chunk: EncodedChunk) -> None:
+            self.write_chunk(chunk)
+            if on_written is not None:
+                on_written(chunk)
+
+        executor.run(scenario, jobs, store, partial(encode_chunk, layout))
+
+    # ------------------------------------------------------------- reading
 
     def manifest(self) -> dict[str, Any]:
-        """The folder's manifest."""
-        return json.loads(self.manifest_path.read_text())
+        """The folder's manifest (read once).
+
+        Raises:
+            OldLayoutError: If an older version wrote the folder in its per-run layout.
+        """
+        if self._manifest is None:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            _require_current(self.path, data)
+            self._manifest = data
+        return self._manifest
+
+    def chunk_files(self) -> list[Path]:
+        """The folder's chunk files, by first run."""
+        return [path for path, temporary in self._entries() if not temporary]
+
+    def finished(self) -> set[int]:
+        """Indices of the runs written, from the chunk files' metadata (footers only)."""
+        self.manifest()
+        done: set[int] = set()
+        for path in self.chunk_files():
+            done.update(self._metadata(path)[0].tolist())
+        return done
+
+    def layout(self) -> WideLayout:
+        """The layout of the folder's chunk files (from the first one's metadata).
+
+        Raises:
+            FileNotFoundError: If the folder holds no chunk file.
+        """
+        files = self.chunk_files()
+        if not files:
+            raise FileNotFoundError(f"{self.path} holds no finished run")
+        return WideLayout.from_description(self._metadata(files[0])[2])
+
+    def read_table(self, columns: Sequence[str] | None = None) -> pa.Table:
+        """The chunk files' rows as one Arrow table, ordered by run and step, with only ``columns`` read (all when None).
+
+        Pages are checked against their checksums as they are read.
+
+        Raises:
+            DamagedChunkError: If a chunk file cannot be read whole.
+        """
+        self.manifest()
+        layout = self.layout()
+        wanted = None if columns is None else list(dict.fromkeys(["run", "step", *columns]))
+        parts = [self._read(path, wanted, layout) for path in self.chunk_files()]
+        table = pa.concat_tables(parts) if parts else pa.table({})
+        order = np.lexsort((table.column("step").to_numpy(), table.column("run").to_numpy()))
+        if np.any(order != np.arange(len(order))):
+            table = table.take(pa.array(order))
+        return table if columns is None else table.select(list(columns))
+
+    def load_arrays(self, outcomes: Sequence[str]) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+        """Outcome arrays of every run and step, derived outcomes computed from the stored ones.
+
+        Returns:
+            The rows' keys (run, seed, point, factor columns, step) and outcome → array ``(rows, …dims)``.
+        """
+        names = _known(outcomes)
+        layout = self.layout()
+        keys = ["run", "seed", "point", *layout.factor_columns, "step"]
+        stored = inputs_of(names)
+        table = self.read_table([*keys, *(c for name in stored for c in layout.outcome_columns(name))])
+        arrays = _arrays(table, layout, stored)
+        derived = derive([n for n in names if n in DERIVED], arrays, layout.structure)
+        frame = pd.DataFrame({key: table.column(key).to_numpy() for key in keys})
+        return frame, {name: derived[name] if name in DERIVED else arrays[name] for name in names}
+
+    def load_steps(self, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every run's outcomes per step as one tidy long table (optionally only some outcomes).
+
+        Columns ``run, seed, step, quarter, outcome, state, domain, power, bloc,
+        corridor, value``; labels are categorical, a dimension an outcome does
+        not have is missing. Rows are ordered by run, step, outcome and element.
+        Derived outcomes are computed from the stored ones as they are read.
+        """
+        names = _known(outcomes or list(OUTCOMES))
+        layout = self.layout()
+        keys, arrays = self.load_arrays(names)
+        return long_frame(keys, arrays, layout)
+
+    def tidy(self, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
+        """The one call for pandas: the tidy long table of :meth:`load_steps`."""
+        return self.load_steps(outcomes)
+
+    def load_wide(self, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every run's outcomes per step as a wide frame: the chunk files' columns, with derived outcomes added."""
+        names = _known(outcomes or list(OUTCOMES))
+        layout = self.layout()
+        keys, arrays = self.load_arrays(names)
+        keys.insert(keys.columns.get_loc("step") + 1, "quarter",
+                    pd.Categorical.from_codes(keys["step"].to_numpy().astype(np.int64), categories=layout.quarters))
+        columns = {column: values for name in names
+                   for column, values in zip(layout.outcome_columns(name), arrays[name].reshape(len(keys), -1).T, strict=True)}
+        return pd.concat([keys, pd.DataFrame(columns)], axis=1)
+
+    def load_summary(self) -> pd.DataFrame:
+        """One row per run: run, seed, point, the factor values and the end-of-horizon indicators (``model.outcomes.SUMMARY``).
+
+        Computed from the chunk files as they are read, one file at a time.
+        """
+        self.manifest()
+        layout = self.layout()
+        keys = ["run", "seed", "point", *layout.factor_columns]
+        stored = inputs_of(SUMMARY_INPUTS)
+        columns = [*keys, "step", *(c for name in stored for c in layout.outcome_columns(name))]
+        parts = []
+        for path in self.chunk_files():
+            table = self._read(path, columns, layout)
+            order = np.lexsort((table.column("step").to_numpy(), table.column("run").to_numpy()))
+            table = table.take(pa.array(order))
+            runs = table.num_rows // layout.steps
+            arrays = {name: values.reshape(runs, layout.steps, *values.shape[1:])
+                      for name, values in _arrays(table, layout, stored).items()}
+            last = {name: values[:, -1:] for name, values in arrays.items()}
+            arrays.update({name: values for name, values in derive(["hedging_index", "bloc_share"], last, layout.structure).items()})
+            indicators = summarise_runs(arrays, layout.coords["power"], BLOCS)
+            first = {key: table.column(key).to_numpy()[:: layout.steps] for key in keys}
+            parts.append(pd.DataFrame({**first, **indicators}))
+        if not parts:
+            raise FileNotFoundError(f"{self.path} holds no finished run")
+        return pd.concat(parts, ignore_index=True).sort_values("run").reset_index(drop=True)
+
+    # ------------------------------------------------------------- helpers
+
+    def _entries(self) -> list[tuple[Path, bool]]:
+        """Chunk files and temporary chunk files in ``chunks/`` → whether temporary; other names are left alone.
+
+        Raises:
+            ResultsPathError: If an entry named like a chunk file is a symbolic link or not a regular file.
+        """
+        if not self.chunks_path.is_dir() or self.chunks_path.is_symlink():
+            return []
+        found = []
+        for path in sorted(self.chunks_path.iterdir()):
+            temporary = TEMPORARY_FILE.fullmatch(path.name) is not None
+            if not temporary and CHUNK_FILE.fullmatch(path.name) is None:
+                continue
+            if path.is_symlink() or not path.is_file():
+                raise ResultsPathError(f"{path}: refused: a symbolic link or folder where the project writes a chunk file; "
+                                       "nothing deleted")
+            found.append((path, temporary))
+        return found
+
+    @staticmethod
+    def _metadata(path: Path) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+        try:
+            return _file_metadata(pq.read_metadata(path))
+        except DamagedChunkError as problem:
+            raise DamagedChunkError(_damaged(path, str(problem))) from None
+        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as error:
+            raise DamagedChunkError(_damaged(path, _first_line(error))) from None
+
+    @staticmethod
+    def _read(path: Path, columns: list[str] | None, layout: WideLayout) -> pa.Table:
+        try:
+            file = pq.ParquetFile(path, page_checksum_verification=True)
+            if _file_metadata(file.metadata)[2] != json.loads(json.dumps(layout.describe())):
+                raise DamagedChunkError("its layout differs from the folder's first chunk file")
+            return file.read(columns=columns, use_threads=True)
+        except DamagedChunkError as problem:
+            raise DamagedChunkError(_damaged(path, str(problem))) from None
+        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as error:
+            raise DamagedChunkError(_damaged(path, _first_line(error))) from None
 
 
-def _write_atomic(table: pa.Table, target: Path) -> None:
-    temporary = target.with_suffix(".tmp")
-    pq.write_table(table, temporary)
-    os.replace(temporary, target)
+def _damaged(path: Path, problem: str) -> str:
+    return f"{path}: damaged chunk file ({problem}); run the same 'run.py run' command to check the folder and redo its runs"
 
 
-def long_table(index: int, seed: int, outcomes: dict[str, np.ndarray], quarters: list[str],
-               coords: dict[str, tuple[str, ...]]) -> pa.Table:
-    """One run's outcomes as a long table with one row per value.
+def _require_current(path: Path, manifest: Any) -> None:
+    """Refuse a manifest of another layout in one line."""
+    version = manifest.get("manifest_format") if isinstance(manifest, dict) else None
+    if type(version) is int and version > MANIFEST_FORMAT:
+        raise OldLayoutError(f"{path} was written by a newer version of Multivector (manifest format {version}); "
+                             "read it with that version, or run the batch again here with --overwrite")
+    if version != MANIFEST_FORMAT:
+        raise OldLayoutError(f"{path} was written by an older version of Multivector (one Parquet file per run); "
+                             "run the batch again with --overwrite to write it in the current layout")
 
-    Label columns are dictionary-encoded against the full list of labels, so
-    every run's table has the same schema and the file stays small.
-    """
-    names = list(outcomes)
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("step", "outcome", *DIMENSIONS, "value")}
+
+def _known(outcomes: Sequence[str]) -> list[str]:
+    unknown = [name for name in outcomes if name not in OUTCOMES]
+    if unknown:
+        raise ValueError(f"unknown outcome(s) {', '.join(map(repr, unknown))}; 'run.py outcomes' lists them")
+    return list(dict.fromkeys(outcomes))
+
+
+def _arrays(table: pa.Table, layout: WideLayout, names: Iterable[str]) -> dict[str, np.ndarray]:
+    """Stored outcomes as arrays ``(rows, …dims)`` from their element columns."""
+    arrays = {}
+    for name in names:
+        columns = [table.column(c).to_numpy() for c in layout.outcome_columns(name)]
+        values = np.column_stack(columns) if OUTCOMES[name].dims else columns[0]
+        arrays[name] = values.reshape(table.num_rows, *layout.shape(name))
+    return arrays
+
+
+def long_frame(keys: pd.DataFrame, arrays: Mapping[str, np.ndarray], layout: WideLayout) -> pd.DataFrame:
+    """Outcome arrays ``(rows, …dims)`` as a tidy long table, one row per value (see :meth:`ResultsFolder.load_steps`)."""
+    names = list(arrays)
+    rows = len(keys)
+    blocks, codes = [], {key: [] for key in ("outcome", *DIMENSIONS)}
     for number, name in enumerate(names):
-        array = outcomes[name]
-        dims = OUTCOMES[name].dims
-        grid = np.indices(array.shape).reshape(array.ndim, -1)
-        parts["step"].append(grid[0])
-        parts["outcome"].append(np.full(grid.shape[1], number))
+        dims, shape = OUTCOMES[name].dims, layout.shape(name)
+        blocks.append(arrays[name].reshape(rows, -1))
+        size = blocks[-1].shape[1]
+        grid = np.indices(shape).reshape(len(dims), size)
+        codes["outcome"].append(np.full(size, number))
         for dim in DIMENSIONS:
-            parts[dim].append(grid[1 + dims.index(dim)] if dim in dims else np.full(grid.shape[1], -1))
-        parts["value"].append(array.reshape(-1))
-    joined = {k: np.concatenate(v) for k, v in parts.items()}
-    n = joined["value"].size
+            codes[dim].append(grid[dims.index(dim)] if dim in dims else np.full(size, -1))
+    width = sum(block.shape[1] for block in blocks)
+    step = keys["step"].to_numpy()
 
-    def labels(indices: np.ndarray, dictionary: list[str] | tuple[str, ...]) -> pa.DictionaryArray:
-        return pa.DictionaryArray.from_arrays(
-            pa.array(indices.astype(np.int32), mask=indices < 0), pa.array(list(dictionary), pa.string()))
+    def labels(per_column: list[np.ndarray], categories: Sequence[str]) -> pd.Categorical:
+        return pd.Categorical.from_codes(np.tile(np.concatenate(per_column), rows), categories=list(categories))
 
-    return pa.table({
-        "run": pa.array(np.full(n, index, dtype=np.int32)),
-        "seed": pa.array(np.full(n, seed, dtype=np.int64)),
-        "step": pa.array(joined["step"].astype(np.int16)),
-        "quarter": labels(joined["step"], quarters),
-        "outcome": labels(joined["outcome"], names),
-        **{dim: labels(joined[dim], coords[dim]) for dim in DIMENSIONS},
-        "value": pa.array(joined["value"]),
+    return pd.DataFrame({
+        "run": np.repeat(keys["run"].to_numpy(), width),
+        "seed": np.repeat(keys["seed"].to_numpy(), width),
+        "step": np.repeat(step, width),
+        "quarter": pd.Categorical.from_codes(np.repeat(step.astype(np.int64), width), categories=list(layout.quarters)),
+        "outcome": labels(codes["outcome"], names),
+        **{dim: labels(codes[dim], layout.coords[dim]) for dim in DIMENSIONS},
+        "value": np.concatenate(blocks, axis=1).reshape(-1),
     })

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 
 from analysis.sensitivity import indices
 from ensemble.api import INDICATORS, simulate, simulate_steps
-from ensemble.results import ResultsFolder
-from scenarios import ScenarioError
+from ensemble.results import ResultsFolder, WideLayout, check_chunk
+from scenarios import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,9 +28,9 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def frames(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    steps = pq.read_table(folder / "steps").to_pandas().sort_values(["run", "outcome", "step"]).reset_index(drop=True)
-    summary = pq.read_table(folder / "summary").to_pandas().sort_values("run").reset_index(drop=True)
-    return steps, summary
+    """A folder's data as its readers give it: every outcome per step (long) and the summary per run."""
+    results = ResultsFolder(folder)
+    return results.load_steps(), results.load_summary()
 
 
 def assert_same_data(a: Path, b: Path) -> None:
@@ -57,28 +56,35 @@ def test_serial_two_workers_and_a_dask_cluster_give_identical_batches(tmp_path):
 
 @pytest.mark.slow
 def test_a_batch_killed_with_sigkill_resumes_to_the_data_of_an_uninterrupted_batch(tmp_path):
-    """Kill the whole process group (main process and workers) mid-batch, then run the same command again."""
-    runs = "120"
+    """Kill the whole process group (main process and workers) mid-batch, then resume with another chunk size."""
+    runs = "1200"
     killed, whole = tmp_path / "killed", tmp_path / "whole"
     command = [sys.executable, str(ROOT / "run.py"), "run", "baseline", "--replicates", runs, "--workers", "2",
-               "--no-figures", "--out", str(killed)]
+               "--chunk-size", "8", "--no-figures", "--out", str(killed)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     deadline = time.monotonic() + 300
-    while len(list((killed / "steps").glob("run-*.parquet"))) < 20:
+    while len(list((killed / "chunks").glob("chunk-*.parquet"))) < 5:
         assert process.poll() is None and time.monotonic() < deadline, "the batch ended before it could be killed"
-        time.sleep(0.05)
+        time.sleep(0.01)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    kept = len(ResultsFolder(killed).finished())
-    assert 20 <= kept < int(runs), f"{kept} runs kept"
-    for path in (killed / "steps").glob("run-*.parquet"):  # every run kept is whole: written, then renamed
-        assert pq.read_table(path).num_rows > 0, path
-    resumed = run_cli("run", "baseline", "--replicates", runs, "--workers", "2", "--no-figures", "--out", str(killed))
+    folder = ResultsFolder(killed)
+    kept = folder.finished()
+    assert 40 <= len(kept) < int(runs), f"{len(kept)} runs kept"
+    assert len(kept) % 8 == 0, "whole chunks only"
+    layout = WideLayout.of(load_scenario("baseline"), (), int(runs))
+    seeds = folder.manifest()["seeds"]
+    for path in folder.chunk_files():  # every chunk kept is whole: written under a temporary name, then renamed
+        assert len(check_chunk(path, layout, int(runs), seeds)) == 8, path
+    resumed = run_cli("run", "baseline", "--replicates", runs, "--workers", "2", "--chunk-size", "100", "--no-figures",
+                      "--out", str(killed))
     assert resumed.returncode == 0, resumed.stderr
+    assert "damaged" not in resumed.stderr
     assert run_cli("run", "baseline", "--replicates", runs, "--workers", "1", "--no-figures",
                    "--out", str(whole)).returncode == 0
     assert_same_data(killed, whole)
+    assert len(ResultsFolder(killed).finished()) == int(runs)
 
 
 @pytest.mark.slow

@@ -80,7 +80,8 @@ def test_report_records_the_manifest(results, report):
 
 def test_report_tabulates_every_summary_indicator(results, report):
     summary = ResultsFolder(results).load_summary()
-    for name in summary.columns.drop(["run", "seed"]):
+    assert list(summary.columns[:3]) == ["run", "seed", "point"] and list(summary["run"]) == [0, 1, 2, 3]
+    for name in summary.columns.drop(["run", "seed", "point"]):
         assert f"<code>{name}</code>" in report
     median = summary["hedging_index"].median()
     assert f"{median:.3g}" in report

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ensemble.results import ResultsPathError, is_results_folder, prepare_results_folder, results_folder
+from ensemble.results import MANIFEST_FORMAT, ResultsFolder, ResultsPathError, is_results_folder, prepare_results_folder, results_folder
 from scenarios import ScenarioError, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,12 +175,13 @@ def test_run_writes_under_the_results_root_and_overwrites_only_its_own_folder(si
     first = run_cli(*args, cwd=work)
     assert first.returncode == 0, first.stderr
     manifest = json.loads((work / "results" / "baseline" / "manifest.json").read_text())
-    assert manifest["created_by"] == "multivector" and manifest["manifest_format"] == 1
+    assert manifest["created_by"] == "multivector" and manifest["manifest_format"] == MANIFEST_FORMAT == 2
     assert sorted(p.name for p in work.iterdir()) == ["results"]
     assert sorted(p.name for p in (work / "results").iterdir()) == ["baseline"]
     again = run_cli(*args, "--overwrite", cwd=work)
     assert again.returncode == 0, again.stderr
-    assert sorted(p.name for p in (work / "results" / "baseline" / "steps").iterdir()) == ["run-00000.parquet"]
+    assert sorted(p.name for p in (work / "results" / "baseline").iterdir()) == ["chunks", "manifest.json"]
+    assert sorted(p.name for p in (work / "results" / "baseline" / "chunks").iterdir()) == ["chunk-00000000.parquet"]
     assert snapshot(site / "victim") == outside
 
 
@@ -249,6 +250,17 @@ def test_prepare_results_folder_rules(tmp_path: Path) -> None:
     prepare_results_folder(legacy, overwrite=True)
     assert not legacy.exists()
 
+    current = tmp_path / "current"
+    for sub in ("chunks", "figures"):
+        (current / sub).mkdir(parents=True)
+    (current / "chunks" / "chunk-00000000.parquet").write_bytes(b"x")
+    (current / "chunks" / "chunk-00000008.parquet.tmp").write_bytes(b"x")  # left by a kill
+    (current / "manifest.json").write_text(json.dumps({"created_by": "multivector", "manifest_format": 2}))
+    prepare_results_folder(current, overwrite=False)
+    assert current.is_dir()
+    prepare_results_folder(current, overwrite=True)
+    assert not current.exists()
+
 
 @pytest.mark.parametrize(("manifest", "recognised"), [
     ({"created_by": "multivector", "manifest_format": 1}, True),
@@ -275,30 +287,57 @@ def test_a_results_folder_is_recognised_by_its_manifest(tmp_path: Path, manifest
         assert (folder / "manifest.json").read_text() == text
 
 
-@pytest.mark.parametrize("plant", ["notes", "steps_link", "link_inside", "subfolder"])
+@pytest.mark.parametrize("plant", ["notes", "chunks_link", "link_inside", "subfolder"])
 def test_overwrite_refuses_a_project_folder_holding_anything_else(tmp_path: Path, plant: str) -> None:
     """Foreign files, and symbolic links anywhere, stop the deletion: a link is never followed out of the folder."""
     victim = tmp_path / "victim"
     victim.mkdir()
     (victim / "precious.txt").write_text("keep me\n")
     folder = tmp_path / "r"
-    (folder / "summary").mkdir(parents=True)
-    (folder / "manifest.json").write_text(json.dumps({"created_by": "multivector", "manifest_format": 1}))
-    expected = {"notes": "'notes.md'", "steps_link": "'steps'", "link_inside": "'summary/x.parquet'",
-                "subfolder": "'summary/deeper'"}[plant]
+    (folder / "figures").mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"created_by": "multivector", "manifest_format": 2}))
+    expected = {"notes": "'notes.md'", "chunks_link": "'chunks'", "link_inside": "'figures/x.parquet'",
+                "subfolder": "'figures/deeper'"}[plant]
     if plant == "notes":
         (folder / "notes.md").write_text("mine")
-    elif plant == "steps_link":
-        (folder / "steps").symlink_to(victim)
+    elif plant == "chunks_link":
+        (folder / "chunks").symlink_to(victim)
     elif plant == "link_inside":
-        (folder / "summary" / "x.parquet").symlink_to(victim / "precious.txt")
+        (folder / "figures" / "x.parquet").symlink_to(victim / "precious.txt")
     else:
-        (folder / "summary" / "deeper").mkdir()
+        (folder / "figures" / "deeper").mkdir()
     before = snapshot(tmp_path)
     with pytest.raises(ResultsPathError, match=rf"r: --overwrite refused: it holds {expected}, which a batch does not "
                                                rf"write; nothing deleted$"):
         prepare_results_folder(folder, overwrite=True)
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("name", ["chunk-00000000.parquet", "chunk-00000008.parquet.tmp"])
+def test_resume_never_deletes_through_a_link_where_a_chunk_file_belongs(tmp_path: Path, name: str) -> None:
+    """Checking a folder to resume deletes only regular files named like chunk files in ``chunks/``; a link stops it."""
+    from ensemble.results import WideLayout
+    from scenarios import load_scenario
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious.txt").write_text("keep me\n")
+    folder = tmp_path / "r"
+    (folder / "chunks").mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"created_by": "multivector", "manifest_format": 2}))
+    (folder / "chunks" / "notes.txt").write_text("not ours: left alone")
+    (folder / "chunks" / name).symlink_to(victim / "precious.txt")
+    before = snapshot(tmp_path)
+    with pytest.raises(ResultsPathError, match=rf"chunks/{name}: refused: a symbolic link or folder where the project "
+                                               r"writes a chunk file; nothing deleted$"):
+        ResultsFolder(folder).recover(WideLayout.of(load_scenario("baseline")), runs=1)
+    assert snapshot(tmp_path) == before
+    (folder / "chunks" / name).unlink()
+    (folder / "chunks" / "chunk-00000000.parquet").write_bytes(b"not parquet")
+    lines = ResultsFolder(folder).recover(WideLayout.of(load_scenario("baseline")), runs=1)
+    assert len(lines) == 1 and "damaged chunk file" in lines[0] and "chunk-00000000.parquet" in lines[0]
+    assert sorted(p.name for p in (folder / "chunks").iterdir()) == ["notes.txt"]
+    assert (victim / "precious.txt").read_text() == "keep me\n"
 
 
 def test_overwrite_does_not_follow_a_symlinked_results_folder(tmp_path: Path) -> None:
