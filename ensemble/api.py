@@ -15,12 +15,15 @@ Example:
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from ensemble.chunks import run_to_end
-from model.outcomes import SUMMARY, summarise
+from ensemble.chunks import run_to_end, simulate_chunk
+from ensemble.results import WideLayout, long_frame
+from model.outcomes import OUTCOMES, SUMMARY, summarise
 from model.params import BLOCS, Scenario
 
 
@@ -49,6 +52,38 @@ def simulate_steps(scenario: str = "baseline", seed: int = 0, *, claims_off: tup
     """Like :func:`simulate`, but every recorded outcome per quarter (``model.outcomes.OUTCOMES``)."""
     params = _scenario(scenario, tuple(claims_off), overrides)
     return run_to_end(params, seed)
+
+
+def simulate_table(scenario: str = "baseline", seeds: Sequence[int] = (0,), outcomes: Sequence[str] | None = None, *,
+                   claims_off: tuple[str, ...] = (), **overrides: Any) -> pd.DataFrame:
+    """Several runs stepped together, as the tidy long table a results folder gives.
+
+    The runs are one engine (as in a batch's chunk), so this is the quick way to
+    a table for plotting a handful of runs without writing a results folder.
+
+    Args:
+        scenario: A library scenario name or a path to a scenario file.
+        seeds: One run per seed; run ``k`` has ``seeds[k]``.
+        outcomes: Outcome names (``model.outcomes.OUTCOMES``); all of them if omitted.
+        claims_off: Claims switched off (their values take the neutral).
+        **overrides: Key paths with ``__`` for dots, as for :func:`simulate`.
+
+    Returns:
+        Columns ``run, seed, step, quarter, outcome, state, domain, power, bloc,
+        corridor, value`` (see ``ensemble.results.ResultsFolder.load_steps``).
+    """
+    params = _scenario(scenario, tuple(claims_off), overrides)
+    names = list(dict.fromkeys(outcomes or OUTCOMES))
+    unknown = [name for name in names if name not in OUTCOMES]
+    if unknown:
+        raise ValueError(f"unknown outcome(s) {', '.join(map(repr, unknown))}; 'run.py outcomes' lists them")
+    chunk = simulate_chunk(params, [(k, int(seed), {}) for k, seed in enumerate(seeds)])
+    layout = WideLayout.of(params)
+    runs, steps = len(chunk.jobs), layout.steps
+    keys = pd.DataFrame({"run": np.repeat(chunk.indices, steps), "seed": np.repeat(chunk.seeds, steps),
+                         "step": np.tile(np.arange(steps), runs)})
+    arrays = {name: chunk.outcomes[name].reshape(runs * steps, *layout.shape(name)) for name in names}
+    return long_frame(keys, arrays, layout)
 
 
 INDICATORS: tuple[str, ...] = tuple(SUMMARY)

@@ -12,8 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
+
+from ensemble.results import ResultsFolder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,17 +52,21 @@ def test_validate_rejects_an_unknown_scenario_in_one_line():
 
 def test_run_writes_results_resumes_and_gives_the_same_data_with_any_worker_count(tmp_path):
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    first = run_cli("run", "baseline", "--replicates", "4", "--workers", "1", "--out", str(serial), "--no-figures")
+    first = run_cli("run", "baseline", "--replicates", "4", "--workers", "1", "--chunk-size", "1", "--out", str(serial), "--no-figures")
     assert first.returncode == 0, first.stderr
+    assert len(list((serial / "chunks").glob("chunk-*.parquet"))) == 4, "one file per chunk of one run"
     second = run_cli("run", "baseline", "--replicates", "4", "--workers", "2", "--out", str(parallel))
     assert second.returncode == 0, second.stderr
     assert (parallel / "figures" / "russia_security_share.png").stat().st_size > 10_000
-    read = lambda folder: pq.read_table(folder / "steps").to_pandas().sort_values(["run", "outcome", "step"])  # noqa: E731
-    pd.testing.assert_frame_equal(read(serial).reset_index(drop=True), read(parallel).reset_index(drop=True))
-    (serial / "steps" / "run-00002.parquet").unlink()  # as if the batch had been cut off before run 2 finished
+    read = lambda folder: ResultsFolder(folder).load_wide().sort_values(["run", "step"]).reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(read(serial), read(parallel))
+    (serial / "chunks" / "chunk-00000002.parquet").unlink()  # as if the batch had been cut off before run 2 finished
+    kept = {path.name: path.stat().st_mtime_ns for path in (serial / "chunks").iterdir()}
     resumed = run_cli("run", "baseline", "--replicates", "4", "--out", str(serial), "--no-figures")
     assert resumed.returncode == 0, resumed.stderr
-    pd.testing.assert_frame_equal(read(serial).reset_index(drop=True), read(parallel).reset_index(drop=True))
+    after = {path.name: path.stat().st_mtime_ns for path in (serial / "chunks").iterdir()}
+    assert set(after) == {*kept, "chunk-00000002.parquet"} and all(after[name] == kept[name] for name in kept), "only run 2 redone"
+    pd.testing.assert_frame_equal(read(serial), read(parallel))
 
 
 def test_run_refuses_a_folder_of_another_design(tmp_path):

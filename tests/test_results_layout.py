@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from ensemble.api import simulate_table
 from ensemble.chunks import run_to_end
 from ensemble.results import DamagedChunkError, ResultsFolder, WideLayout, check_chunk
 from model.engine import Engine
@@ -125,6 +126,17 @@ def test_load_steps_keeps_the_tidy_long_table(replicates):
     shares = frame[frame["outcome"] == "bloc_share"].groupby(["run", "step", "state", "domain"], observed=True)["value"].sum()
     np.testing.assert_allclose(shares, 1.0, atol=1e-9)
     assert frame.equals(ResultsFolder(replicates).tidy(["russia_share", "cohesion", "bloc_share"]))
+
+
+def test_simulate_table_gives_the_folders_long_table_without_a_folder(replicates):
+    outcomes = ["russia_share", "cohesion", "bloc_share", "corridor_share"]
+    stored = ResultsFolder(replicates).load_steps(outcomes)
+    seeds = ResultsFolder(replicates).manifest()["seeds"]
+    in_memory = simulate_table("baseline", seeds, outcomes)
+    # Same values and labels; only the integer widths differ (the files store run as int32 and step as int16).
+    pd.testing.assert_frame_equal(in_memory, stored, check_dtype=False, check_exact=True)
+    with pytest.raises(ValueError, match=r"unknown outcome.*'nonsense'"):
+        simulate_table("baseline", seeds[:1], ["nonsense"])
 
 
 def test_load_wide_adds_derived_columns(replicates):
