@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import re
 import shutil
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +53,20 @@ def test_every_mechanism_names_real_code_and_real_claims():
         assert callable(target), f"{name}: {mechanism.where} is not a function or class"
         unknown = [c for c in mechanism.claims if c not in registry]
         assert not unknown, f"{name} cites unknown claims {unknown}"
+
+
+def test_the_odd_lists_every_mechanism_as_the_code_defines_it():
+    """The ODD's section 9 table names each mechanism's implementing code, claims and summary exactly as ``MECHANISMS``."""
+    odd = (Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text(encoding="utf-8")
+    text = odd[odd.index("## 9. Claims behind the mechanisms"):odd.index("## References")]
+    rows = {m["name"]: m for m in re.finditer(r"^\| `(?P<name>\w+)` \| `(?P<where>[\w.]+)` \| (?P<claims>[^|]+) \| (?P<summary>[^|]+) \|",
+                                                 text, flags=re.MULTILINE)}
+    assert set(rows) == set(MECHANISMS), f"in the ODD only: {set(rows) - set(MECHANISMS)}; in the code only: {set(MECHANISMS) - set(rows)}"
+    for name, mechanism in MECHANISMS.items():
+        row = rows[name]
+        assert row["where"] == mechanism.where, f"{name}: the ODD says {row['where']}, the code {mechanism.where}"
+        assert row["claims"].strip() == ", ".join(mechanism.claims), f"{name}: claims differ"
+        assert row["summary"].strip() == mechanism.summary, f"{name}: summary differs"
 
 
 def test_every_discrepancy_flagged_in_a_claim_note_is_recorded_with_a_choice():
