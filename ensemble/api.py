@@ -27,35 +27,37 @@ from model.outcomes import OUTCOMES, SUMMARY, summarise
 from model.params import BLOCS, Scenario
 
 
-def simulate(scenario: str = "baseline", seed: int = 0, *, claims_off: tuple[str, ...] = (),
+def simulate(scenario: str = "baseline", seed: int = 0, *, claims_off: str | Sequence[str] = (),
              **overrides: Any) -> dict[str, float]:
     """Run one model and return its end-of-horizon indicators.
 
     Args:
         scenario: A library scenario name or a path to a scenario file.
         seed: The run's seed (the same seed gives the same result).
-        claims_off: Claims switched off (their values take the neutral).
+        claims_off: Claims switched off (their values take the neutral): one claim ID
+            (``"CH25-41"``) or a list of them.
         **overrides: Key paths with ``__`` for dots, e.g. ``states__KAZ__dependence_aversion=3.0``.
 
     Returns:
         Indicator name → value (see ``model.outcomes.SUMMARY`` for names and units).
 
     Raises:
-        ScenarioError: On an unknown scenario, key path or out-of-bounds value.
+        ScenarioError: On an unknown scenario, key path or out-of-bounds value, or a
+            ``claims_off`` that is not claim IDs.
     """
-    params = _scenario(scenario, tuple(claims_off), overrides)
+    params = _scenario(scenario, _claim_ids(claims_off), overrides)
     return summarise(run_to_end(params, seed), params.power_codes, BLOCS)
 
 
-def simulate_steps(scenario: str = "baseline", seed: int = 0, *, claims_off: tuple[str, ...] = (),
+def simulate_steps(scenario: str = "baseline", seed: int = 0, *, claims_off: str | Sequence[str] = (),
                    **overrides: Any) -> dict[str, np.ndarray]:
     """Like :func:`simulate`, but every recorded outcome per quarter (``model.outcomes.OUTCOMES``)."""
-    params = _scenario(scenario, tuple(claims_off), overrides)
+    params = _scenario(scenario, _claim_ids(claims_off), overrides)
     return run_to_end(params, seed)
 
 
 def simulate_table(scenario: str = "baseline", seeds: Sequence[int] = (0,), outcomes: Sequence[str] | None = None, *,
-                   claims_off: tuple[str, ...] = (), **overrides: Any) -> pd.DataFrame:
+                   claims_off: str | Sequence[str] = (), **overrides: Any) -> pd.DataFrame:
     """Several runs stepped together, as the tidy long table a results folder gives.
 
     The runs are one engine (as in a batch's chunk), so this is the quick way to
@@ -65,14 +67,14 @@ def simulate_table(scenario: str = "baseline", seeds: Sequence[int] = (0,), outc
         scenario: A library scenario name or a path to a scenario file.
         seeds: One run per seed; run ``k`` has ``seeds[k]``.
         outcomes: Outcome names (``model.outcomes.OUTCOMES``); all of them if omitted.
-        claims_off: Claims switched off (their values take the neutral).
+        claims_off: Claims switched off (their values take the neutral), as for :func:`simulate`.
         **overrides: Key paths with ``__`` for dots, as for :func:`simulate`.
 
     Returns:
         Columns ``run, seed, step, quarter, outcome, state, domain, power, bloc,
         corridor, value`` (see ``ensemble.results.ResultsFolder.load_steps``).
     """
-    params = _scenario(scenario, tuple(claims_off), overrides)
+    params = _scenario(scenario, _claim_ids(claims_off), overrides)
     names = list(dict.fromkeys(outcomes or OUTCOMES))
     unknown = [name for name in names if name not in OUTCOMES]
     if unknown:
@@ -88,6 +90,22 @@ def simulate_table(scenario: str = "baseline", seeds: Sequence[int] = (0,), outc
 
 INDICATORS: tuple[str, ...] = tuple(SUMMARY)
 """Names of the values :func:`simulate` returns."""
+
+
+def _claim_ids(claims_off: Any) -> tuple[str, ...]:
+    """``claims_off`` as a tuple of IDs: one string is one claim; anything but strings is a one-line error."""
+    from scenarios import ScenarioError
+    from scenarios.loader import OVERRIDE
+
+    if isinstance(claims_off, str):
+        return (claims_off,)
+    expected = "a claim ID such as 'CH25-41', or a list of them"
+    if not isinstance(claims_off, (list, tuple, set, frozenset)):
+        raise ScenarioError(OVERRIDE, None, "claims_off", "not a claim ID or a list of them", claims_off, expected)
+    for i, claim in enumerate(claims_off):
+        if not isinstance(claim, str):
+            raise ScenarioError(OVERRIDE, None, f"claims_off[{i}]", "not a claim ID", claim, expected)
+    return tuple(sorted(claims_off) if isinstance(claims_off, (set, frozenset)) else claims_off)
 
 
 def _scenario(name: str, claims_off: tuple[str, ...], overrides: dict[str, Any]) -> Scenario:

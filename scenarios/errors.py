@@ -54,8 +54,12 @@ class Described:
 
 
 def show(value: Any) -> str:
-    """A short, single-line ``repr`` of a value for error messages."""
-    text = repr(value).replace("\n", "\\n")
+    """A short, single-line ``repr`` of a value for error messages (described when it has none that fits)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an integer of thousands of digits, a value nested thousands deep
+        text = f"<{type(value).__name__} too large to show>"
+    text = text.replace("\n", "\\n")
     if len(text) > _MAX_REPR:
         text = text[: _MAX_REPR - 3] + "..."
     return text

@@ -19,12 +19,12 @@ from typing import Any
 from model.events import EVENT_TYPES, PARAMETER_CHANGES
 from model.params import COLLECTIONS, DOMAINS, SECTIONS, Event, Scenario, Spec, specs_of, with_values
 from scenarios.claims import Registry, load_registry
-from scenarios.errors import ScenarioError, dotted
+from scenarios.errors import Described, ScenarioError, dotted
 from scenarios.hypothesis import Hypothesis, read_hypothesis
 from scenarios.merge import TEXT_KEYS, Merged, read_scenario, require_scenario_file_name
 from scenarios.quantities import Checker, KeyPath, suggest
 from scenarios.references import LIBRARY_DIR, is_scenario_file_name
-from scenarios.source import Source, display_name
+from scenarios.source import MAX_DEPTH, Source, display_name
 from scenarios.validate import cross_checks, validate
 
 SCENARIO_DIR = LIBRARY_DIR
@@ -209,7 +209,7 @@ def apply_overrides(merged: Merged, overrides: Mapping[str, Any]) -> None:
             _override_claims_off(merged, source, raw_key, value)
             continue
         container = _override_container(merged, parts, value)
-        container[parts[-1]] = {"value": plain(value), "assumption": "override", "overridden": True}
+        container[parts[-1]] = {"value": plain(value, dotted(parts)), "assumption": "override", "overridden": True}
         merged.record(parts, source, (raw_key,))
 
 
@@ -248,12 +248,20 @@ def _override_container(merged: Merged, parts: KeyPath, value: Any) -> dict[str,
     return container
 
 
-def plain(value: Any) -> Any:
-    """Python data → YAML-like plain data (tuples → lists, numpy scalars → numbers)."""
+def plain(value: Any, key: str = OVERRIDE, depth: int = 0) -> Any:
+    """Python data → YAML-like plain data (tuples → lists, numpy scalars → numbers).
+
+    Raises:
+        ScenarioError: For a value nested deeper than a scenario file may be
+            (:data:`~scenarios.source.MAX_DEPTH`), naming ``key``.
+    """
+    if depth > MAX_DEPTH:
+        raise ScenarioError(OVERRIDE, None, key, "value nested too deep", Described(f"more than {MAX_DEPTH} levels"),
+                            f"a value nested at most {MAX_DEPTH} deep, as in a scenario file")
     if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): plain(v, key, depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [plain(v, key, depth + 1) for v in value]
     if not isinstance(value, (str, bytes, bool, int, float)) and hasattr(value, "item"):
         try:
             return value.item()
@@ -388,11 +396,12 @@ def with_overrides(resolved: Resolved, overrides: Mapping[str, Any], registry: R
     checker = Checker(lambda path: (OVERRIDE, None), registry or load_registry())
     checker.codes = {key: tuple(resolved.data[key]) for key in COLLECTIONS}
     values = {}
-    for raw_key, value in overrides.items():
+    for raw_key, given in overrides.items():
         parts: KeyPath = tuple(str(raw_key).replace("__", ".").split("."))
-        spec = _override_spec(resolved.data, parts, value)
-        checker.value(parts, spec, plain(value))
-        values[parts] = typed(spec, plain(value))
+        spec = _override_spec(resolved.data, parts, given)
+        value = plain(given, dotted(parts))
+        checker.value(parts, spec, value)
+        values[parts] = typed(spec, value)
     return with_values(resolved.scenario, values)
 
 

@@ -45,6 +45,8 @@ EVENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SCENARIO_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 """A scenario's ``name`` (matched in full): it names results folders, so an identifier only."""
 NAME_EXPECTED = "an identifier: a letter or _, then letters, digits or _, at most 64 characters (e.g. sanctions_escalation)"
+MAX_EXTENDS = 32
+"""Most files in one ``extends`` chain, the requested file included (the library's longest chain is 2)."""
 
 
 @dataclass
@@ -91,7 +93,8 @@ def read_scenario(path: Path, name: str, chain: tuple[Path, ...] = ()) -> Merged
     Raises:
         ScenarioError: On a file that is not a ``.yaml`` scenario, syntax errors,
             a malformed top level, a missing, cyclic or out-of-folder
-            ``extends`` target, or a malformed collection or timeline.
+            ``extends`` target, a chain of more than :data:`MAX_EXTENDS` files,
+            or a malformed collection or timeline.
     """
     require_scenario_file_name(path, name)
     source = read_yaml(path, name, scenario=True)
@@ -154,6 +157,10 @@ def _read_parent(source: Source, target: Any, chain: tuple[Path, ...]) -> Merged
         names = [p.name for p in chain] + [parent.name]
         raise source.error(("extends",), "extends cycle " + " -> ".join(names), target,
                            "a chain of scenarios that ends without returning to itself")
+    if len(chain) >= MAX_EXTENDS:
+        raise source.error(("extends",), f"extends chain too long ({chain[0].name} -> … -> {chain[-1].name} -> "
+                                         f"{parent.name})", target,
+                           f"a chain of at most {MAX_EXTENDS} files, the requested one included")
     return read_scenario(parent, _shown(parent, folder, folder_shown), chain)
 
 

@@ -36,8 +36,13 @@ def number(x: float) -> str:
 
 
 def is_real(value: Any) -> bool:
-    """True for finite ints and floats that are not booleans."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """True for finite ints and floats that are not booleans (an int too large for a float, such as 10**400, is not)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def bounds_text(spec: Spec) -> str:
@@ -215,6 +220,8 @@ class Checker:
         handler(path, spec, value, choices)
 
     def _value_real(self, path: KeyPath, spec: Spec, value: Any, choices: Any) -> None:
+        if isinstance(value, int) and not isinstance(value, bool) and not is_real(value):
+            self.fail(path, "number too large", value, self.expected(spec))
         if not is_real(value):
             self.fail(path, "not a real number", value, self.expected(spec))
         if not within(spec, value):

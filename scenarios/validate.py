@@ -103,7 +103,7 @@ def check_fields(checker: Checker, path: KeyPath, cls: type, item: dict[str, Any
 def check_event(checker: Checker, path: KeyPath, event: dict[str, Any], horizon: dict[str, str]) -> None:
     """Check one timeline event: type, date inside the horizon, payload and provenance."""
     kind = event.get("type", MISSING)
-    if kind not in EVENT_TYPES:
+    if not isinstance(kind, str) or kind not in EVENT_TYPES:
         checker.fail((*path, "type"), "unknown event type" if kind is not MISSING else "missing event type", kind,
                      suggest(kind, EVENT_TYPES))
     payload = EVENT_TYPES[kind]

@@ -40,6 +40,14 @@ def edited(old: str, new: str) -> str:
     return MINIMAL_TEXT.replace(old, new, 1)
 
 
+def nested(depth: int) -> list[Any]:
+    """``[[[…]]]``, ``depth`` lists deep."""
+    value: list[Any] = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
 def refused(path: Path | str, match: str, overrides: dict[str, Any] | None = None, seconds: float = 1.0) -> ScenarioError:
     """Assert that resolving gives one ScenarioError line matching ``match``, within ``seconds``."""
     start = time.perf_counter()
@@ -130,3 +138,93 @@ def test_the_library_is_well_inside_the_bounds() -> None:
     assert max(f.stat().st_size for f in files) * 5 < MAX_FILE_BYTES
     for file in files:
         read_yaml(file)  # no limit is reached
+
+
+# ------------------------------------------------------- 2. no tracebacks
+
+
+TRACEBACKS: list[Any] = [
+    pytest.param(edited("type: unrest", "type: [unrest]"),
+                 r"bad\.yaml:187: timeline\.kaz-unrest-2022\.type: unknown event type; got \['unrest'\], expected one "
+                 r"of: sanctions_package", id="event_type_list"),
+    pytest.param(edited("type: unrest", "type: {unrest: 1}"),
+                 r"bad\.yaml:187: timeline\.kaz-unrest-2022\.type: unknown event type; got \{'unrest': 1\}", id="event_type_map"),
+    pytest.param(edited("severity: 0.9", "severity: 1" + "0" * 400),
+                 r"bad\.yaml:189: timeline\.kaz-unrest-2022\.severity: number too large; got 1000.*\.\.\., expected a real "
+                 r"number in \[0, 1\]$", id="huge_integer_in_event"),
+    pytest.param(edited("gdp_bn: {value: 197,", "gdp_bn: {value: 1" + "0" * 400 + ","),
+                 r"bad\.yaml:14: states\.KAZ\.gdp_bn\.value: number too large; got 1000.*, expected a real number in "
+                 r"\[0\.1, 10000\]", id="huge_integer_value"),
+    pytest.param(edited("range: [0.5, 5]", "range: [0.5, 1" + "0" * 400 + "]"),
+                 r"states\.KAZ\.dependence_aversion\.range: malformed range; got \[0\.5, 1000.*expected \[lo, hi\]",
+                 id="huge_integer_in_range"),
+    pytest.param(edited("firms: 5", "firms: 1" + "0" * 400),
+                 r"timeline\.kaz-designations-2023\.firms: number too large; got 1000.*expected a real number in "
+                 r"\[0, 1000\]", id="huge_integer_count"),
+    pytest.param(edited("severity: 0.9", "severity: 1" + "0" * 5000),
+                 r"bad\.yaml:189: timeline\[1\]\.severity: cannot read the value as int; got '1000.*\.\.\., expected "
+                 r"text, a number, true/false or null, matching its tag if it has one$",
+                 id="integer_too_long_to_convert"),
+    pytest.param(edited("severity: 0.9", "severity: 1.0e+400"),
+                 r"timeline\.kaz-unrest-2022\.severity: not a real number; got inf", id="float_overflow_literal"),
+    pytest.param(edited("severity: 0.9", "severity: .nan"),
+                 r"timeline\.kaz-unrest-2022\.severity: not a real number; got nan", id="nan_literal"),
+    pytest.param(edited("severity: 0.9", "severity: !!float abc"),
+                 r"timeline\[1\]\.severity: cannot read the value as float; got 'abc'", id="float_tag_on_text"),
+    pytest.param(edited("severity: 0.9", "severity: !!bool maybe"),
+                 r"timeline\[1\]\.severity: cannot read the value as bool; got 'maybe'", id="bool_tag_on_text"),
+]
+
+
+@pytest.mark.parametrize(("text", "match"), TRACEBACKS)
+def test_what_once_raised_a_traceback_is_one_line(tmp_path: Path, text: str, match: str) -> None:
+    refused(write(tmp_path, text), match)
+
+
+def test_an_extends_chain_is_bounded(tmp_path: Path) -> None:
+    from scenarios.merge import MAX_EXTENDS
+
+    write(tmp_path, MINIMAL_TEXT, "s0")
+    for i in range(1, 500):  # 500 files once ended in a RecursionError
+        write(tmp_path, f"format: 1\nname: s{i}\nextends: s{i - 1}\n", f"s{i}")
+    refused(tmp_path / "s499.yaml", rf"s{499 - MAX_EXTENDS + 1}\.yaml:3: extends: extends chain too long \(s499\.yaml -> … "
+                                    rf"-> s{499 - MAX_EXTENDS + 1}\.yaml -> s{499 - MAX_EXTENDS}\.yaml\); got "
+                                    rf"'s{499 - MAX_EXTENDS}', expected a chain of at most {MAX_EXTENDS} files, the "
+                                    r"requested one included$")
+    assert resolve(tmp_path / f"s{MAX_EXTENDS - 1}.yaml").scenario.name == f"s{MAX_EXTENDS - 1}"
+
+
+def test_claims_off_in_the_python_interface_is_one_claim_or_a_list_of_claim_ids() -> None:
+    from ensemble.api import _claim_ids, simulate
+
+    assert _claim_ids("CH25-41") == ("CH25-41",), "one string is one claim, not its characters"
+    assert _claim_ids(["CH25-41", "SU23-05"]) == ("CH25-41", "SU23-05") == _claim_ids(("CH25-41", "SU23-05"))
+    one = simulate("baseline", seed=1, claims_off="CH25-41")
+    assert one == simulate("baseline", seed=1, claims_off=["CH25-41"]) != simulate("baseline", seed=1)
+    for bad, match in (([["x"]], r"^<override>: claims_off\[0\]: not a claim ID; got \['x'\], expected a claim ID such as "
+                                 r"'CH25-41', or a list of them$"),
+                       (5, r"^<override>: claims_off: not a claim ID or a list of them; got 5"),
+                       ({"CH25-41": 1}, r"^<override>: claims_off: not a claim ID or a list of them; got \{'CH25-41': 1\}"),
+                       ("CH25-99", r"^<override>: claims_off\[0\]: unknown claim ID; got 'CH25-99'")):
+        with pytest.raises(ScenarioError, match=match):
+            simulate("baseline", claims_off=bad)
+
+
+@pytest.mark.parametrize(("overrides", "match"), [
+    pytest.param({"states__KAZ__gdp_bn": 10 ** 5000},
+                 r"^<override>: states\.KAZ\.gdp_bn: number too large; got <int too large to show>, expected a real number",
+                 id="override_integer_too_long_to_show"),
+    pytest.param({"states__KAZ__gdp_bn": 10 ** 400}, r"^<override>: states\.KAZ\.gdp_bn: number too large; got 1000",
+                 id="override_huge_integer"),
+    pytest.param({"states__KAZ__trade_shares": nested(300)},
+                 r"^<override>: states\.KAZ\.trade_shares: value nested too deep; got more than 64 levels",
+                 id="override_nested_too_deep"),
+    pytest.param({"sanctions__wedge": float("nan")}, r"^<override>: sanctions\.wedge: not a real number; got nan",
+                 id="override_nan"),
+])
+def test_overrides_in_the_python_interface_are_one_line(overrides: dict[str, Any], match: str) -> None:
+    from ensemble.api import simulate
+
+    with pytest.raises(ScenarioError, match=match) as info:
+        simulate("baseline", **overrides)
+    assert "\n" not in str(info.value)
