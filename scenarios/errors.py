@@ -66,13 +66,16 @@ def show(value: Any) -> str:
 
 
 def dotted(path: tuple[Any, ...]) -> str:
-    """Render a key path such as ``("claims_off", 2)`` as ``claims_off[2]``."""
+    """Render a key path such as ``("claims_off", 2)`` as ``claims_off[2]`` (a key's control characters escaped)."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            text = str(part)
+            if not text.isprintable():
+                text = text.encode("unicode_escape").decode("ascii")
+            out += f".{text}" if out else text
     return out or "<document>"
 
 

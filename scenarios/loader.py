@@ -25,7 +25,7 @@ from scenarios.merge import TEXT_KEYS, Merged, read_scenario, require_scenario_f
 from scenarios.quantities import Checker, KeyPath, suggest
 from scenarios.references import LIBRARY_DIR, is_scenario_file_name
 from scenarios.source import MAX_DEPTH, Source, display_name
-from scenarios.validate import cross_checks, validate
+from scenarios.validate import check_routes, check_rule, cross_checks, validate
 
 SCENARIO_DIR = LIBRARY_DIR
 """The scenario library: ``scenarios/*.yaml``."""
@@ -177,6 +177,7 @@ def _resolve_file(path: Path, shown: str, overrides: Mapping[str, Any] | None,
     apply_overrides(merged, overrides or {})
     checker = Checker(merged.locate, reg)
     validate(merged, checker)
+    require_cited(merged, checker)
     neutralised = neutralise(merged, set(checker.claims_off))
     cross_checks(merged, checker)
     data = finish(merged.data)
@@ -295,6 +296,20 @@ def neutralise(merged: Merged, off: set[str]) -> list[str]:
     return done
 
 
+def require_cited(merged: Merged, checker: Checker) -> None:
+    """Refuse a ``claims_off`` entry that no value or event of the scenario cites: switching it off would do nothing.
+
+    A claim cited only by the scenario's hypothesis does not count: it moves no value.
+    """
+    cited = {claim for _, quantity in quantities(merged.data) for claim in quantity.get("claims", ())}
+    cited.update(claim for event in merged.data["timeline"].values() for claim in event.get("claims", ()))
+    for i, claim in enumerate(merged.data.get("claims_off", [])):
+        if claim not in cited:
+            checker.fail(("claims_off", i), "claim not cited by the scenario", claim,
+                         "a claim that a value or event of the scenario cites (run.py claims --cited --scenario NAME "
+                         "lists them)")
+
+
 def quantities(data: dict[str, Any]) -> list[tuple[KeyPath, dict[str, Any]]]:
     """Every world quantity of a merged or resolved document, with its key path."""
     found = []
@@ -391,21 +406,27 @@ def with_overrides(resolved: Resolved, overrides: Mapping[str, Any], registry: R
     which sensitivity tools call thousands of times.
 
     Raises:
-        ScenarioError: On an unknown key path or a value outside the field's bounds.
+        ScenarioError: On an unknown key path, a value outside the field's bounds
+            or against its rule (:func:`scenarios.validate.check_rule`), or every
+            corridor left at capacity 0.
     """
     checker = Checker(lambda path: (OVERRIDE, None), registry or load_registry())
     checker.codes = {key: tuple(resolved.data[key]) for key in COLLECTIONS}
     values = {}
     for raw_key, given in overrides.items():
         parts: KeyPath = tuple(str(raw_key).replace("__", ".").split("."))
-        spec = _override_spec(resolved.data, parts, given)
+        cls, spec = _override_spec(resolved.data, parts, given)
         value = plain(given, dotted(parts))
         checker.value(parts, spec, value)
+        check_rule(checker, parts, cls, parts[-1], value)
         values[parts] = typed(spec, value)
+    routes = {code: {"capacity": {"value": values.get(("corridors", code, "capacity"), item["capacity"]["value"])}}
+              for code, item in resolved.data["corridors"].items()}
+    check_routes(checker, {"corridors": routes})
     return with_values(resolved.scenario, values)
 
 
-def _override_spec(data: Mapping[str, Any], parts: KeyPath, value: Any) -> Spec:
+def _override_spec(data: Mapping[str, Any], parts: KeyPath, value: Any) -> tuple[type, Spec]:
     top = parts[0]
     if top in COLLECTIONS and len(parts) == 3 and parts[1] in data.get(top, {}):
         cls = COLLECTIONS[top]
@@ -418,4 +439,4 @@ def _override_spec(data: Mapping[str, Any], parts: KeyPath, value: Any) -> Spec:
     if spec is None or not spec.world:
         raise ScenarioError(OVERRIDE, None, dotted(parts), f"unknown {cls.__name__} field", parts[-1],
                             suggest(parts[-1], [n for n, s in specs_of(cls).items() if s.world]))
-    return spec
+    return cls, spec

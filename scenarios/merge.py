@@ -33,15 +33,18 @@ TOP_KEYS: tuple[str, ...] = (
 )
 HORIZON_KEYS: tuple[str, ...] = ("start", "end")
 DEFAULT_HORIZON: dict[str, str] = {"start": "2021Q1", "end": "2030Q4"}
-CODE_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
-NAME_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+CODE_KEY = re.compile(r"[A-Z][A-Z0-9_]{1,9}")
+"""A state's or power's code (matched in full, ASCII only: ``"UZB\\n"`` is not ``UZB``)."""
+NAME_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
+"""A format's or corridor's name (matched in full, ASCII only)."""
 ITEM_KEYS: dict[str, tuple[re.Pattern[str], str]] = {
     "states": (CODE_KEY, "an upper-case code such as KAZ (2-10 characters: A-Z, 0-9, _)"),
     "powers": (CODE_KEY, "an upper-case code such as RUS (2-10 characters: A-Z, 0-9, _)"),
-    "formats": (NAME_KEY, "a lower-case name such as china_c5 (a-z, 0-9, _)"),
-    "corridors": (NAME_KEY, "a lower-case name such as middle_corridor (a-z, 0-9, _)"),
+    "formats": (NAME_KEY, "a lower-case name such as china_c5 (1-64 characters: a-z, 0-9, _)"),
+    "corridors": (NAME_KEY, "a lower-case name such as middle_corridor (1-64 characters: a-z, 0-9, _)"),
 }
-EVENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+EVENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+"""A timeline event's id (matched in full, ASCII only)."""
 SCENARIO_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 """A scenario's ``name`` (matched in full): it names results folders, so an identifier only."""
 NAME_EXPECTED = "an identifier: a letter or _, then letters, digits or _, at most 64 characters (e.g. sanctions_escalation)"
@@ -222,7 +225,7 @@ def _merge_collection(merged: Merged, source: Source, key: str, items: Any) -> N
         merged.data[key] = {}
         merged.record((key,), source)
     for code, item in items.items():
-        if not pattern.match(code):
+        if not pattern.fullmatch(code):
             raise source.error((key, code), "bad key", code, expected)
         _merge_fields(merged, source, (key, code), item, f"a mapping of {COLLECTIONS[key].__name__} fields")
 
@@ -260,9 +263,9 @@ def _event_id(source: Source, index: int, event: Any, seen: set[str]) -> str:
     if not isinstance(event, dict):
         raise source.error(("timeline", index), "event is not a mapping", event, "a mapping with id, at, type, ...")
     event_id = event.get("id", MISSING)
-    if not isinstance(event_id, str) or not EVENT_ID.match(event_id):
+    if not isinstance(event_id, str) or not EVENT_ID.fullmatch(event_id):
         raise source.error(("timeline", index, "id"), "missing or bad event id", event_id,
-                           "a lower-case id such as kaz-unrest-2022 (a-z, 0-9, _ and -)")
+                           "a lower-case id such as kaz-unrest-2022 (1-64 characters: a-z, 0-9, _ and -)")
     if event_id in seen:
         raise source.error(("timeline", index, "id"), "duplicate event id", event_id, "each event id once per file")
     seen.add(event_id)

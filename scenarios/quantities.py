@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from model.calendar import parse_quarter
 from model.params import DOMAINS, ROLES, Spec
 from scenarios.claims import Registry
 from scenarios.errors import MISSING, ScenarioError, dotted
@@ -24,6 +24,9 @@ QUANTITY_KEYS: tuple[str, ...] = (
     "assumption", "claims", "neutral", "neutralised", "note", "overridden", "range", "role", "value",
 )
 """Keys a quantity mapping may hold (``overridden``/``neutralised`` are set by the loader)."""
+
+QUARTER = re.compile(r"[0-9]{4}Q[1-4]")
+"""A quarter label such as ``2022Q1``, matched in full: ASCII digits only, nothing before or after (no newline)."""
 
 _NUMERIC = ("real", "integer")
 _MAPS = {"power_map": "powers", "state_map": "states"}
@@ -209,7 +212,7 @@ class Checker:
         if kind in _LISTS:
             return f"a list of {kind} codes from: {', '.join(self._codes(kind))}"
         if kind == "quarter":
-            return "a quarter label such as 2022Q1"
+            return "a quarter label such as 2022Q1 (four ASCII digits, Q, 1-4)"
         return "text"
 
     def value(self, path: KeyPath, spec: Spec, value: Any, choices: Sequence[str] | None = None) -> None:
@@ -247,11 +250,7 @@ class Checker:
             self.fail(path, "not text", value, "text")
 
     def _value_quarter(self, path: KeyPath, spec: Spec, value: Any, choices: Any) -> None:
-        try:
-            if not isinstance(value, str):
-                raise ValueError(value)
-            parse_quarter(value)
-        except ValueError:
+        if not isinstance(value, str) or not QUARTER.fullmatch(value):
             self.fail(path, "not a quarter", value, self.expected(spec))
 
     def _value_power_map(self, path: KeyPath, spec: Spec, value: Any, choices: Any) -> None:

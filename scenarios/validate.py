@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from model.calendar import quarter_ordinal
+from model.calendar import quarter_label, quarter_ordinal
 from model.events import EVENT_TYPES, PARAMETER_CHANGES, REFERENCE_KINDS
 from model.params import COLLECTIONS, SECTIONS, Spec, specs_of
 from model.tables import field_spec, settable, settable_paths
@@ -21,8 +21,21 @@ from scenarios.quantities import Checker, KeyPath, bounds_text, suggest, within
 EVENT_KEYS: tuple[str, ...] = ("id", "at", "type", "claims", "assumption", "note")
 """Keys every timeline event may hold besides its type's payload keys."""
 
-REQUIRED: tuple[str, ...] = ("states", "powers", *SECTIONS)
-"""Top-level keys a resolved scenario must hold (formats, corridors and timeline may be empty)."""
+REQUIRED: tuple[str, ...] = ("states", "powers", "formats", "corridors", *SECTIONS)
+"""Top-level keys a resolved scenario must hold (only the timeline may be left out or empty)."""
+
+NON_EMPTY: tuple[str, ...] = ("states", "powers", "formats", "corridors")
+"""Collections that need at least one entry (the model has no region, rivals, formats or routes without)."""
+
+FIRST_QUARTER = "2000Q1"
+"""Earliest start of a horizon."""
+LAST_QUARTER = "2060Q4"
+"""Latest end of a horizon."""
+MAX_QUARTERS = 160
+"""Longest horizon, in quarters (40 years; the library's is 40 quarters, 2021Q1–2030Q4)."""
+
+SHARES_TOLERANCE = 1e-6
+"""How far a corridor's sponsor shares may sum from 1."""
 
 _QUARTER = Spec(kind="quarter", world=False)
 
@@ -43,11 +56,10 @@ def validate(merged: Merged, checker: Checker) -> None:
         if key not in data:
             kind = (COLLECTIONS.get(key) or SECTIONS[key]).__name__
             checker.fail((key,), f"missing section {key!r}", MISSING, f"a mapping of {kind} fields")
-    for key in ("states", "powers"):
+    for key in NON_EMPTY:
         if not data[key]:
             checker.fail((key,), "empty collection", data[key], f"at least one entry in {key}")
-    for key in ("formats", "corridors", "timeline"):
-        data.setdefault(key, {})
+    data.setdefault("timeline", {})
     checker.codes = {key: tuple(data[key]) for key in COLLECTIONS}
     for i, claim in enumerate(data.get("claims_off", [])):
         checker.claim_id(("claims_off", i), claim)
@@ -65,9 +77,19 @@ def _horizon(data: dict[str, Any], checker: Checker) -> None:
     horizon = {**DEFAULT_HORIZON, **data.get("horizon", {})}
     for key in HORIZON_KEYS:
         checker.value(("horizon", key), _QUARTER, horizon[key])
-    if quarter_ordinal(horizon["end"]) < quarter_ordinal(horizon["start"]):
+    start, end = quarter_ordinal(horizon["start"]), quarter_ordinal(horizon["end"])
+    if start < quarter_ordinal(FIRST_QUARTER):
+        checker.fail(("horizon", "start"), "horizon starts too early", horizon["start"],
+                     f"a start from {FIRST_QUARTER} to {LAST_QUARTER}")
+    if end > quarter_ordinal(LAST_QUARTER):
+        checker.fail(("horizon", "end"), "horizon ends too late", horizon["end"], f"an end not after {LAST_QUARTER}")
+    if end < start:
         checker.fail(("horizon", "end"), "horizon ends before it starts", horizon["end"],
                      f"a quarter not before the start {horizon['start']}")
+    if end - start + 1 > MAX_QUARTERS:
+        checker.fail(("horizon", "end"), f"horizon too long ({end - start + 1} quarters)", horizon["end"],
+                     f"at most {MAX_QUARTERS} quarters from the start {horizon['start']} (an end not after "
+                     f"{quarter_label(start + MAX_QUARTERS - 1)})")
     data["horizon"] = horizon
 
 
@@ -96,8 +118,47 @@ def check_fields(checker: Checker, path: KeyPath, cls: type, item: dict[str, Any
                          f"{shape}{checker.expected(spec, choices)} ({spec.doc})")
         if spec.world:
             checker.quantity((*path, name), spec, item[name], choices)
+            check_rule(checker, (*path, name, "value"), cls, name, item[name]["value"])
+            if "neutral" in item[name]:
+                check_rule(checker, (*path, name, "neutral"), cls, name, item[name]["neutral"], neutral=True)
+            if "range" in item[name]:  # a design may sample either end
+                check_rule(checker, (*path, name, "range"), cls, name, item[name]["range"][0])
         else:
             checker.value((*path, name), spec, item[name], choices)
+
+
+def check_rule(checker: Checker, path: KeyPath, cls: type, name: str, value: Any, *, neutral: bool = False) -> None:
+    """Rules a field's bounds cannot say: a format has members, sponsor shares sum to 1, freight demand is positive.
+
+    A format's ``members`` may be ``[]`` only as a neutral (with its claims off
+    the format meets no one); a corridor's ``sponsors`` are ``{}`` (no power
+    sponsors the route) or shares summing to 1 within :data:`SHARES_TOLERANCE`;
+    ``transport.demand`` (2021 freight) is above 0, since every share of
+    freight is a share of it. Called for values, neutrals and overrides alike.
+    """
+    rule = (cls.__name__, name)
+    if rule == ("FormatParams", "members") and not neutral and isinstance(value, list) and not value:
+        checker.fail(path, "a format without members", value,
+                     f"at least one of: {', '.join(checker.codes.get('states', ()))} ([] only as a neutral)")
+    if rule == ("CorridorParams", "sponsors") and isinstance(value, dict) and value:
+        total = sum(value.values())
+        if abs(total - 1) > SHARES_TOLERANCE:
+            checker.fail(path, "sponsor shares do not sum to 1", round(total, 9),
+                         f"shares summing to 1 (within {SHARES_TOLERANCE:g}), or {{}} for a route no power sponsors")
+    if rule == ("TransportParams", "demand") and value == 0:
+        checker.fail(path, "no freight demand", value, "a real number in (0, 5000] (Mt/yr): the routes share it out")
+
+
+def check_routes(checker: Checker, data: dict[str, Any]) -> None:
+    """Some corridor has capacity: with every route at capacity 0 no freight can move.
+
+    Checked on the values the run will use (after claims are switched off).
+    """
+    corridors = data["corridors"]
+    if corridors and all(item["capacity"]["value"] == 0 for item in corridors.values()):
+        first = next(iter(corridors))
+        checker.fail(("corridors", first, "capacity", "value"), "every corridor has capacity 0", 0,
+                     "a capacity above 0 on at least one corridor (freight needs a route in 2021)")
 
 
 def check_event(checker: Checker, path: KeyPath, event: dict[str, Any], horizon: dict[str, str]) -> None:
@@ -205,6 +266,7 @@ def in_horizon(checker: Checker, path: KeyPath, quarter: Any, horizon: dict[str,
 def cross_checks(merged: Merged, checker: Checker) -> None:
     """Checks between fields: format dates against each other and the horizon, dated parameter changes."""
     check_parameter_values(merged, checker)
+    check_routes(checker, merged.data)
     horizon = merged.data["horizon"]
     for code, item in merged.data["formats"].items():
         path: KeyPath = ("formats", code)

@@ -228,3 +228,161 @@ def test_overrides_in_the_python_interface_are_one_line(overrides: dict[str, Any
     with pytest.raises(ScenarioError, match=match) as info:
         simulate("baseline", **overrides)
     assert "\n" not in str(info.value)
+
+
+# --------------------------------------------- 3. accepted before, though wrong
+
+CORRIDORS_AT_ZERO = edited("capacity: {value: 100,", "capacity: {value: 0,").replace("capacity: {value: 6,",
+                                                                                    "capacity: {value: 0,", 1)
+WITHOUT_CORRIDORS = MINIMAL_TEXT[:MINIMAL_TEXT.index("corridors:")] + MINIMAL_TEXT[MINIMAL_TEXT.index("sanctions:"):]
+WITHOUT_FORMATS = MINIMAL_TEXT[:MINIMAL_TEXT.index("formats:")] + MINIMAL_TEXT[MINIMAL_TEXT.index("corridors:"):]
+
+WRONG: list[Any] = [
+    # tags that used to be dropped
+    pytest.param(edited("name: minimal", "name: !!python/object/apply:os.system [echo]"),
+                 r"bad\.yaml:3: name: unsupported YAML tag \(python/object/apply:os\.system\); got '<SequenceNode>', "
+                 r"expected a plain mapping or list \(no tags such as !!python/object, !!set or !custom\)$",
+                 id="python_apply_tag_on_list"),
+    pytest.param(edited("horizon: {start", "horizon: !custom {start"),
+                 r"bad\.yaml:8: horizon: unsupported YAML tag \(!custom\); got '<MappingNode>'", id="custom_tag_on_mapping"),
+    pytest.param(edited("horizon: {start: 2021Q1, end: 2024Q4}", "horizon: !!set {start, end}"),
+                 r"bad\.yaml:8: horizon: unsupported YAML tag \(set\)", id="set_tag"),
+    pytest.param(edited("    members: {value: [KAZ, UZB], claims: [YA24-01]}",
+                        "    members: {value: !!omap [{KAZ: 1}], claims: [YA24-01]}"),
+                 r"bad\.yaml:89: formats\.china_c5\.members\.value: unsupported YAML tag \(omap\)", id="omap_tag"),
+    pytest.param(edited("horizon:", "!!python/name:os.system horizon:"),
+                 r"bad\.yaml:8: <document>: unsupported YAML tag \(python/name:os\.system\) on a key; got 'horizon', "
+                 r"expected plain text keys \(no tags\)$", id="tag_on_key"),
+    pytest.param(edited("name: minimal", "name: !!binary aGVsbG8="),
+                 r"bad\.yaml:3: name: unsupported YAML value \(binary\); got 'aGVsbG8='", id="binary_tag"),
+    pytest.param(edited("name: minimal", "name: !custom minimal"),
+                 r"bad\.yaml:3: name: unsupported YAML value \(!custom\); got 'minimal'", id="custom_tag_on_text"),
+    # quarters: ASCII YYYYQn exactly
+    pytest.param(edited("start: 2021Q1", "start: \"٢٠٢١Q1\""),
+                 r"bad\.yaml:8: horizon\.start: not a quarter; got '٢٠٢١Q1', expected a quarter label such as 2022Q1 "
+                 r"\(four ASCII digits, Q, 1-4\)$", id="quarter_arabic_indic_digits"),
+    pytest.param(edited("start: 2021Q1", "start: \"2021Q1\\n\""),
+                 r"bad\.yaml:8: horizon\.start: not a quarter; got '2021Q1\\n'", id="quarter_trailing_newline"),
+    pytest.param(edited("start: {value: 2020Q3,", "start: {value: \"2020Ｑ3\","),
+                 r"formats\.china_c5\.start\.value: not a quarter; got '2020Ｑ3'", id="quarter_fullwidth_q"),
+    pytest.param(edited("at: 2022Q1\n    type: unrest", "at: \" 2022Q1\"\n    type: unrest"),
+                 r"timeline\.kaz-unrest-2022\.at: not a quarter; got ' 2022Q1'", id="quarter_leading_space"),
+    pytest.param(edited("at: 2022Q1\n    type: unrest", "at: 2022\n    type: unrest"),
+                 r"timeline\.kaz-unrest-2022\.at: not a quarter; got 2022, expected a quarter label", id="quarter_as_a_year"),
+    pytest.param(edited("at: 2022Q1\n    type: unrest", "at: 2022Q5\n    type: unrest"),
+                 r"timeline\.kaz-unrest-2022\.at: not a quarter; got '2022Q5'", id="quarter_five"),
+    # codes and names: ASCII identifiers, matched in full
+    pytest.param(edited("  UZB:\n", "  \"UZB\\n\":\n"),
+                 r"bad\.yaml:32: states\.UZB\\n: bad key; got 'UZB\\n', expected an upper-case code such as KAZ "
+                 r"\(2-10 characters: A-Z, 0-9, _\)$", id="state_code_with_newline"),
+    pytest.param(edited("  CHN:\n", "  CHΝ:\n"),  # a Greek capital nu
+                 r"bad\.yaml:64: powers\.CHΝ: bad key; got 'CHΝ', expected an upper-case code", id="power_code_not_ascii"),
+    pytest.param(edited("  china_c5:\n", "  \"china_c5\\n\":\n"),
+                 r"bad\.yaml:86: formats\.china_c5\\n: bad key; got 'china_c5\\n', expected a lower-case name",
+                 id="format_name_with_newline"),
+    pytest.param(edited("  middle_corridor:\n", "  " + "m" * 65 + ":\n"),
+                 r"bad\.yaml:112: corridors\.m{65}: bad key; got 'm{65}', expected a lower-case name such as "
+                 r"middle_corridor \(1-64 characters", id="corridor_name_too_long"),
+    pytest.param(edited("- id: kaz-unrest-2022", "- id: \"kaz-unrest-2022\\n\""),
+                 r"bad\.yaml:185: timeline\[1\]\.id: missing or bad event id; got 'kaz-unrest-2022\\n'",
+                 id="event_id_with_newline"),
+    # values that validated and then ran to meaningless outcomes, or failed later
+    pytest.param(CORRIDORS_AT_ZERO,
+                 r"bad\.yaml:107: corridors\.northern\.capacity\.value: every corridor has capacity 0; got 0, expected a "
+                 r"capacity above 0 on at least one corridor \(freight needs a route in 2021\)$", id="every_corridor_at_zero"),
+    pytest.param(edited("demand: {value: 100,", "demand: {value: 0,"),
+                 r"bad\.yaml:161: transport\.demand\.value: no freight demand; got 0, expected a real number in "
+                 r"\(0, 5000\] \(Mt/yr\): the routes share it out$", id="no_freight_demand"),
+    pytest.param(edited("demand: {value: 100, assumption: \"placeholder\"}",
+                        "demand: {value: 100, assumption: \"placeholder\", role: uncertainty, range: [0, 200]}"),
+                 r"bad\.yaml:161: transport\.demand\.range: no freight demand; got 0", id="demand_range_from_zero"),
+    pytest.param(WITHOUT_CORRIDORS.replace("sanctions:", "corridors: {}\n\nsanctions:", 1),
+                 r"bad\.yaml:\d+: corridors: empty collection; got \{\}, expected at least one entry in corridors$",
+                 id="no_corridors"),
+    pytest.param(WITHOUT_CORRIDORS, r"bad\.yaml:\d+: corridors: missing section 'corridors'; got nothing, expected a "
+                                    r"mapping of CorridorParams fields$", id="corridors_left_out"),
+    pytest.param(WITHOUT_FORMATS.replace("corridors:", "formats: {}\n\ncorridors:", 1),
+                 r"bad\.yaml:\d+: formats: empty collection; got \{\}, expected at least one entry in formats$",
+                 id="no_formats"),
+    pytest.param(edited("end: 2024Q4", "end: 9999Q4"),
+                 r"bad\.yaml:8: horizon\.end: horizon ends too late; got '9999Q4', expected an end not after 2060Q4$",
+                 id="horizon_end_too_late"),
+    pytest.param(edited("start: 2021Q1", "start: 1999Q4"),
+                 r"bad\.yaml:8: horizon\.start: horizon starts too early; got '1999Q4', expected a start from 2000Q1 to "
+                 r"2060Q4$", id="horizon_start_too_early"),
+    pytest.param(edited("horizon: {start: 2021Q1, end: 2024Q4}", "horizon: {start: 2001Q1, end: 2050Q4}"),
+                 r"bad\.yaml:8: horizon\.end: horizon too long \(200 quarters\); got '2050Q4', expected at most 160 "
+                 r"quarters from the start 2001Q1 \(an end not after 2040Q4\)$", id="horizon_too_long"),
+    pytest.param(edited("horizon:", "claims_off: [CH25-10]\nhorizon:"),
+                 r"bad\.yaml:8: claims_off\[0\]: claim not cited by the scenario; got 'CH25-10', expected a claim that a "
+                 r"value or event of the scenario cites \(run\.py claims --cited --scenario NAME lists them\)$",
+                 id="claims_off_not_cited"),
+    pytest.param(edited("    members: {value: [KAZ, UZB], claims: [YA24-01]}", "    members: {value: [], claims: [YA24-01]}"),
+                 r"bad\.yaml:89: formats\.china_c5\.members\.value: a format without members; got \[\], expected at least "
+                 r"one of: KAZ, UZB \(\[\] only as a neutral\)$", id="format_without_members"),
+    pytest.param(edited("sponsors: {value: {RUS: 1.0}", "sponsors: {value: {RUS: 0.1}"),
+                 r"bad\.yaml:110: corridors\.northern\.sponsors\.value: sponsor shares do not sum to 1; got 0\.1, expected "
+                 r"shares summing to 1 \(within 1e-06\), or \{\} for a route no power sponsors$", id="sponsor_shares_short"),
+    pytest.param(edited("sponsors: {value: {CHN: 0.5, USA: 0.5}, assumption: \"placeholder\"}",
+                        "sponsors: {value: {CHN: 0.5, USA: 0.5}, claims: [CH25-10], neutral: {CHN: 0.5}}"),
+                 r"bad\.yaml:117: corridors\.middle_corridor\.sponsors\.neutral: sponsor shares do not sum to 1; got 0\.5",
+                 id="sponsor_neutral_short"),
+]
+
+
+@pytest.mark.parametrize(("text", "match"), WRONG)
+def test_what_was_accepted_though_wrong_is_refused(tmp_path: Path, text: str, match: str) -> None:
+    error = refused(write(tmp_path, text), match)
+    assert isinstance(error.line, int)
+
+
+def test_the_documented_empty_values_are_still_accepted(tmp_path: Path) -> None:
+    """Members ``[]`` as a neutral, sponsors ``{}`` as value or neutral, one corridor at capacity 0: all meaningful."""
+    text = edited("    members: {value: [KAZ, UZB], claims: [YA24-01]}",
+                  "    members: {value: [KAZ, UZB], claims: [YA24-01, CH25-10], neutral: []}")
+    text = text.replace("sponsors: {value: {RUS: 1.0}", "sponsors: {value: {}", 1).replace(
+        "capacity: {value: 6,", "capacity: {value: 0,", 1)
+    text = text.replace("sponsors: {value: {CHN: 0.5, USA: 0.5}", "sponsors: {value: {CHN: 0.3333333, USA: 0.6666667}", 1)
+    scenario = resolve(write(tmp_path, text, "fine")).scenario
+    assert scenario.corridors["northern"].sponsors == {} and scenario.corridors["middle_corridor"].capacity == 0
+    off = resolve(write(tmp_path, text.replace("horizon:", "claims_off: [CH25-10]\nhorizon:", 1), "off")).scenario
+    assert off.formats["china_c5"].members == ()
+
+
+@pytest.mark.parametrize(("overrides", "match"), [
+    pytest.param({"transport.demand": 0}, r"^<override>: transport\.demand\.value: no freight demand; got 0",
+                 id="override_no_demand"),
+    pytest.param({"formats.us_c5.members": []}, r"^<override>: formats\.us_c5\.members\.value: a format without members",
+                 id="override_no_members"),
+    pytest.param({"corridors.middle_corridor.sponsors": {"CHN": 0.2}},
+                 r"^<override>: corridors\.middle_corridor\.sponsors\.value: sponsor shares do not sum to 1; got 0\.2",
+                 id="override_sponsor_shares"),
+    pytest.param({"corridors.northern.capacity": 0, "corridors.middle_corridor.capacity": 0},
+                 r"^<override>: corridors\.northern\.capacity\.value: every corridor has capacity 0",
+                 id="override_every_corridor_at_zero"),
+    pytest.param({"claims_off": ["CH25-10"]},
+                 r"^<override>: claims_off\[0\]: claim not cited by the scenario; got 'CH25-10'", id="override_claim_not_cited"),
+    pytest.param({"formats.china_c5.start": "2020Q3\n"},
+                 r"^<override>: formats\.china_c5\.start\.value: not a quarter; got '2020Q3\\n'", id="override_quarter_newline"),
+])
+def test_overrides_follow_the_same_rules(overrides: dict[str, Any], match: str) -> None:
+    refused(MINIMAL, match, overrides)
+
+
+@pytest.mark.parametrize(("overrides", "match"), [
+    pytest.param({"transport__demand": 0}, r"^<override>: transport\.demand: no freight demand; got 0", id="fast_no_demand"),
+    pytest.param({"formats__china_c5__members": ()}, r"^<override>: formats\.china_c5\.members: a format without members",
+                 id="fast_no_members"),
+    pytest.param({"corridors__northern__sponsors": {"RUS": 0.5, "EU": 0.4}},
+                 r"^<override>: corridors\.northern\.sponsors: sponsor shares do not sum to 1; got 0\.9", id="fast_shares"),
+    pytest.param({f"corridors__{c}__capacity": 0 for c in ("northern", "china_east", "middle_corridor", "north_south", "cku_railway")},
+                 r"^<override>: corridors\.\w+\.capacity\.value: every corridor has capacity 0", id="fast_all_closed"),
+])
+def test_keyword_overrides_of_the_python_interface_follow_the_same_rules(overrides: dict[str, Any], match: str) -> None:
+    from ensemble.api import simulate
+    from scenarios import load_scenario
+
+    corridors = set(load_scenario("baseline").corridors)
+    assert all(key.split("__")[1] in corridors for key in overrides if key.startswith("corridors__")), corridors
+    with pytest.raises(ScenarioError, match=match):
+        simulate("baseline", **overrides)
