@@ -54,8 +54,10 @@ class RunStreams:
 
     A run's generator spawns one child per source of randomness — alignment
     noise, domestic shocks (growth, unrest), format upgrades, designations — so
-    a scenario with one more format draws one more upgrade number but the same
-    alignment noise and unrest draws as its reference on the same seed; and
+    a scenario with one more format draws the same alignment noise and unrest
+    draws as its reference on the same seed; upgrade numbers are drawn format
+    by format, so a format appended to the list leaves every other format's
+    draws as they were; and
     because every number is drawn per run at set-up, a run's draws do not
     depend on the runs it shares a chunk with.
 
@@ -83,7 +85,7 @@ class RunStreams:
             draws["growth"].append(domestic.standard_normal((steps, states)))
             draws["unrest_hit"].append(domestic.random((steps, states)))
             draws["unrest_severity"].append(domestic.random((steps, states)))
-            draws["formats"].append(upgrades.random((steps, formats)))
+            draws["formats"].append(upgrades.random((formats, steps)).T)  # format by format: an appended format leaves the others' draws
             draws["designations"].append(listings.random((steps, states)))
         for name, arrays in draws.items():
             setattr(self, name, np.stack(arrays))

@@ -17,6 +17,7 @@ import pytest
 from ensemble.batch import run_batch, run_seeds
 from ensemble.chunks import run_to_end, simulate_chunk
 from ensemble.executors import Dask, Processes, Serial
+from model.engine import RunStreams
 from multivector import MultivectorModel
 from scenarios import list_scenarios, load_scenario
 
@@ -110,3 +111,14 @@ def test_a_design_value_given_per_run_equals_the_same_value_written_into_the_sce
         written = Engine(with_values(resolved.scenario, {factor.path: value}), [SEEDS[1]]).run()
         per_run = Engine(resolved.scenario, [SEEDS[1]], {factor.path: np.array([float(value)])}).run()
         assert_same_run(written, per_run, f"{'.'.join(factor.path)} = {value}")
+
+
+def test_a_scenario_with_one_more_format_keeps_every_other_random_draw():
+    """Paired comparisons: adding a format (appended, as scenarios do) changes no other stream's numbers."""
+    seeds = run_seeds(20210101, 3)
+    baseline, more = RunStreams(seeds, 40, (5, 3, 11, 16)), RunStreams(seeds, 40, (5, 3, 11, 17))
+    np.testing.assert_array_equal(more.formats[..., :16], baseline.formats)
+    for name in ("alignment", "growth", "unrest_hit", "unrest_severity", "designations"):
+        np.testing.assert_array_equal(getattr(more, name), getattr(baseline, name), err_msg=name)
+    assert load_scenario("formats_full_competition").formats.keys() - load_scenario("baseline").formats.keys() == {"korea_c5"}
+    assert list(load_scenario("formats_full_competition").formats)[:16] == list(load_scenario("baseline").formats)
