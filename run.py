@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, ResultsMismatchError, ResultsPathError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (FileNotFoundError, ValueError) as error:  # e.g. a results folder without runs
+    except (FileNotFoundError, ValueError, FloatingPointError) as error:  # a folder without runs; a non-finite outcome
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into a pager or head that closed early

@@ -30,7 +30,7 @@ from model.corridors import CorridorNetwork
 from model.decision_rules import DecisionContext, RuleTerms, hold_losses, revealed_ties, rule_terms
 from model.domestic import DomesticDynamics
 from model.institutions import FormatArena
-from model.outcomes import DERIVED, Recorder, Structure, derive
+from model.outcomes import DERIVED, OUTCOMES, Recorder, Structure, derive
 from model.params import BLOCS, DOMAINS, Event, Scenario
 from model.powers import PowerStrategies, influence
 from model.sanctions import REFERENCE_VOLUME, SanctionsRegime
@@ -47,6 +47,38 @@ SENTIMENT_WEIGHT = 0.5
 
 Seed = int | np.random.Generator
 """A run's seed, or a generator to spawn its streams from."""
+
+INTENDED_NAN: dict[str, str] = {
+    "trade_index": "where the state's 2021 trade with the power is 0 (there is no level to index against)",
+}
+"""Outcomes that are NaN by definition somewhere, and where; every other recorded value must be finite."""
+
+
+class NonFiniteOutcomeError(FloatingPointError):
+    """A recorded outcome came out NaN or infinite where the model defines a number: the run is refused.
+
+    ``str(error)`` is one line naming the scenario, the run (its position among
+    the runs stepped together), the quarter, the outcome and its element.
+
+    Attributes:
+        scenario: The scenario's name.
+        run: Index of the run among the engine's runs (0 when it runs alone).
+        quarter: The quarter label.
+        outcome: The outcome's name (``model.outcomes.OUTCOMES``).
+        element: Its element, e.g. ``state=KAZ, power=RUS`` (empty for a scalar).
+        value: The value recorded (``nan``, ``inf`` or ``-inf``).
+    """
+
+    def __init__(self, scenario: str, run: int, quarter: str, outcome: str, element: str, value: float) -> None:
+        self.scenario, self.run, self.quarter = scenario, run, quarter
+        self.outcome, self.element, self.value = outcome, element, value
+        where = f"{outcome}[{element}]" if element else outcome
+        super().__init__(f"scenario '{scenario}', run {run}, {quarter}: outcome {where} is {value}, not a finite number; "
+                         "the run is refused (the scenario's values take the model outside what it handles, or the "
+                         "model has a fault)")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.scenario, self.run, self.quarter, self.outcome, self.element, self.value))
 
 
 class RunStreams:
@@ -438,7 +470,14 @@ class Engine:
         return Structure(tuple(int(b) for b in self.bloc_of), self.russia, self.target, tuple(bool(s) for s in self.senders))
 
     def _record(self) -> None:
+        """Record this quarter's outcomes, refusing any NaN or infinite value the model does not intend.
+
+        Raises:
+            NonFiniteOutcomeError: Naming the first non-finite outcome (in :data:`OUTCOMES` order),
+                run and quarter. Values NaN by definition (:data:`INTENDED_NAN`) are kept.
+        """
         a = self.alignment
+        traded = self.base_trade > 0
         base = np.maximum(self.base_trade, 1e-9)
         s = self.sanctions
         stored = {
@@ -448,7 +487,7 @@ class Engine:
             "commitment": self.strategies.commitment,
             "threat": self.threat(),
             "trade": self.trade_level,
-            "trade_index": np.where(self.base_trade > 0, self.trade_level / base, np.nan),
+            "trade_index": np.where(traded, self.trade_level / base, np.nan),
             "circumvention": self.reexport_bn,
             "designations": s.designations,
             "secondary_cost": s.expected_cost(),
@@ -474,7 +513,26 @@ class Engine:
             "gdp_index": self.domestic.gdp_index,
             "foreign_bases": (a[:, :, SECURITY] >= self.tables.behaviour.basing_threshold[:, None, None]).sum(axis=-2).astype(float),
         }
-        self.recorder.write(self.t, {**stored, **derive(tuple(DERIVED), stored, self.outcome_structure)})
+        recorded = {**stored, **derive(tuple(DERIVED), stored, self.outcome_structure)}
+        for name, values in recorded.items():  # one check per outcome and quarter: cheap next to the step
+            if not np.isfinite(values).all():
+                self._refuse_non_finite(name, values, traded)
+        self.recorder.write(self.t, recorded)
+
+    def _refuse_non_finite(self, name: str, values: np.ndarray, traded: np.ndarray) -> None:
+        """Raise :class:`NonFiniteOutcomeError` for the first unintended non-finite value of an outcome."""
+        bad = ~np.isfinite(values)
+        if name == "trade_index":
+            bad &= traded  # NaN by definition where there was no 2021 trade
+        if not bad.any():
+            return
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        labels = {"state": self.state_codes, "power": self.power_codes, "domain": DOMAINS, "bloc": BLOCS,
+                  "corridor": self.corridors.ids}
+        dims = OUTCOMES[name].dims
+        element = ", ".join(f"{dim}={labels[dim][i]}" for dim, i in zip(dims, index[1:], strict=True))
+        raise NonFiniteOutcomeError(self.params.name, index[0], self.quarters[self.t], name, element,
+                                    float(values[index]))
 
 
 def initial_alignment(tables: Tables) -> np.ndarray:

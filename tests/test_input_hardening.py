@@ -386,3 +386,59 @@ def test_keyword_overrides_of_the_python_interface_follow_the_same_rules(overrid
     assert all(key.split("__")[1] in corridors for key in overrides if key.startswith("corridors__")), corridors
     with pytest.raises(ScenarioError, match=match):
         simulate("baseline", **overrides)
+
+
+# ------------------------------------------- 4. the model refuses non-finite outcomes
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_a_non_finite_outcome_stops_the_run_naming_outcome_quarter_and_run() -> None:
+    import pickle
+
+    import numpy as np
+
+    from model.engine import Engine, NonFiniteOutcomeError
+    from scenarios import load_scenario
+
+    scenario = load_scenario(MINIMAL)
+    values = {("states", "KAZ", "dependence_aversion"): np.array([2.0, np.inf, 2.0])}  # design values skip validation
+    with pytest.raises(NonFiniteOutcomeError, match=r"^scenario 'minimal', run 1, 2021Q1: outcome alignment\[state=KAZ, "
+                                                    r"domain=security, power=RUS\] is nan, not a finite number; the run "
+                                                    r"is refused") as info:
+        Engine(scenario, [1, 2, 3], values).run()
+    error = info.value
+    assert (error.run, error.quarter, error.outcome) == (1, "2021Q1", "alignment") and "\n" not in str(error)
+    assert isinstance(error, FloatingPointError) and str(pickle.loads(pickle.dumps(error))) == str(error)
+
+
+def test_trade_index_stays_nan_where_there_was_no_2021_trade(tmp_path: Path) -> None:
+    import numpy as np
+
+    from model.engine import INTENDED_NAN, Engine
+
+    path = write(tmp_path, edited("trade_shares: {value: {RUS: 0.18, CHN: 0.18, USA: 0.01}",
+                                  "trade_shares: {value: {RUS: 0.18, CHN: 0.18}"), "untraded")
+    scenario = resolve(path).scenario
+    outcomes = Engine(scenario, [1]).run()
+    uzb, usa = scenario.state_codes.index("UZB"), scenario.power_codes.index("USA")
+    index = outcomes["trade_index"][0]
+    assert np.isnan(index[:, uzb, usa]).all() and np.isfinite(np.delete(index[:, uzb], usa, axis=-1)).all()
+    assert all(np.isfinite(v).all() for name, v in outcomes.items() if name not in INTENDED_NAN)
+
+
+def test_the_command_line_reports_a_non_finite_outcome_in_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (  # the model given a fault: influence comes out NaN
+        "import sys, numpy as np, model.engine as engine, run\n"
+        "real = engine.influence\n"
+        "engine.influence = lambda *args: real(*args) * np.nan\n"
+        f"sys.exit(run.main(['run', {str(MINIMAL)!r}, '--replicates', '1', '--workers', '1', '--no-figures', "
+        f"'--out', {str(tmp_path / 'out')!r}]))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    last = done.stderr.strip().splitlines()[-1]  # after the progress bar
+    assert last.startswith("error: scenario 'minimal', run 0, 2021Q1: outcome influence[power=RUS] is nan, not a finite "
+                           "number; the run is refused"), done.stderr
