@@ -108,7 +108,7 @@ class ScenarioError(Exception):
         message = f"{where}: {self.key_path}: {problem}; got {show(value)}"
         if expected:
             message += f", expected {expected}"
-        super().__init__(" ".join(message.split("\n")))
+        super().__init__(" ".join(message.splitlines()))  # one line, whatever line breaks a value or name holds
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.file, self.line, self.key_path, self.problem, self.value, self.expected))

@@ -25,7 +25,7 @@ from scenarios.merge import TEXT_KEYS, Merged, read_scenario, require_scenario_f
 from scenarios.quantities import Checker, KeyPath, suggest
 from scenarios.references import LIBRARY_DIR, is_scenario_file_name
 from scenarios.source import MAX_DEPTH, Source, display_name
-from scenarios.validate import check_routes, check_rule, cross_checks, validate
+from scenarios.validate import check_routes, check_rule, cross_checks, field_choices, validate
 
 SCENARIO_DIR = LIBRARY_DIR
 """The scenario library: ``scenarios/*.yaml``."""
@@ -417,7 +417,7 @@ def with_overrides(resolved: Resolved, overrides: Mapping[str, Any], registry: R
         parts: KeyPath = tuple(str(raw_key).replace("__", ".").split("."))
         cls, spec = _override_spec(resolved.data, parts, given)
         value = plain(given, dotted(parts))
-        checker.value(parts, spec, value)
+        checker.value(parts, spec, value, field_choices(checker, cls, parts[-1], spec))
         check_rule(checker, parts, cls, parts[-1], value)
         values[parts] = typed(spec, value)
     routes = {code: {"capacity": {"value": values.get(("corridors", code, "capacity"), item["capacity"]["value"])}}

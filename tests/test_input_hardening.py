@@ -10,12 +10,17 @@ standard error and exit code 2. The corpus here adds to the one in
 
 from __future__ import annotations
 
+import copy
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from scenarios import ScenarioError, resolve
 from scenarios.source import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, read_yaml
@@ -442,3 +447,195 @@ def test_the_command_line_reports_a_non_finite_outcome_in_one_line(tmp_path: Pat
     last = done.stderr.strip().splitlines()[-1]  # after the progress bar
     assert last.startswith("error: scenario 'minimal', run 0, 2021Q1: outcome influence[power=RUS] is nan, not a finite "
                            "number; the run is refused"), done.stderr
+
+
+# --------------------------------------------------------------------- 5. fuzzing
+#
+# Random YAML-ish documents, random edits of tests/data/minimal.yaml (of its text
+# and of its data) and random keyword overrides: whatever they hold, reading and
+# validating either succeeds or raises one ScenarioError of one line, and a run
+# either finishes or stops with the engine's NonFiniteOutcomeError. The examples
+# are derandomised, so every run of the suite tries the same ones; set
+# derandomize=False in FUZZ to explore new ones.
+
+FUZZ = settings(max_examples=300, deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+YAML_BITS = [
+    "format: 1\n", "name: x\n", "extends: baseline\n", "extends: minimal\n", "horizon: {start: 2021Q1, end: 2024Q4}\n",
+    "states:\n", "  KAZ:\n", "    gdp_bn: ", "{value: 1, assumption: x}", "claims_off: [CH25-41]\n", "timeline:\n",
+    ":", ": ", " ", "\n", "  ", "    ", "- ", "-", "[", "]", "{", "}", ",", "&a ", "*a", "&b [*a, *a]", "? ", "'", '"',
+    "#", "|", ">-", "---\n", "...\n", "~", "null", "true", "NO", "on", "0", "-1", "0x1F", "0o17", "1_000", "1:30",
+    "1.0e+400", ".nan", "-.inf", "2022Q1", "٢٠٢٢Q1", "2021-01-01", "KAZ", "value", "claims", "<<: ", "%YAML 1.1\n",
+    "%TAG ! tag:x,2000:\n", "!!python/object/apply:os.system ", "!!python/name:os.system", "!!set ", "!!omap ",
+    "!!binary ", "!!int ", "!!float ", "!!bool ", "!!str ", "!x ", "!<tag:x> ", "\t", "\\", "\x00", "\x85", "\u2028",
+    "\ufeff", "é", "ß", "\U0001F600", "1" * 30, "9" * 400, "x" * 300,
+]
+yaml_ish = st.lists(st.sampled_from(YAML_BITS) | st.text(max_size=4), max_size=80).map("".join)
+
+HOSTILE_TOKENS = [
+    "[]", "{}", "~", "null", "''", "\"\"", ".nan", ".inf", "-.inf", "1.0e+400", "1" + "0" * 400, "9" * 5000, "-0", "0",
+    "-1", "1e3", "0x10", "yes", "NO", "2021-01-01", "2022Q1", "\"2022Q1\\n\"", "\"٢٠٢٢Q1\"", "9999Q4", "0000Q1",
+    "[KAZ, KAZ]", "[ZZZ]", "{ZZZ: 1}", "{RUS: 2}", "[[[]]]", "&a 1", "*a", "!!python/object:os.system x",
+    "!!python/object/apply:os.system [x]", "!x {a: 1}", "!!set {a}", "\"a\\u2028b\"", "\"\\x00\"", "[" * 70 + "]" * 70,
+    "CH25-41", "[CH25-10]", "SU23-04", "multivector_hedging", "bandwagoning", "unrest", "RUS", "C5",
+]
+minimal_lines = MINIMAL_TEXT.splitlines(keepends=True)
+MINIMAL_DATA = yaml.safe_load(MINIMAL_TEXT)
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+@st.composite
+def text_edits(draw: st.DrawFn) -> str:
+    """The minimal file with one to three random edits of its lines."""
+    lines = list(minimal_lines)
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(0, len(lines) - 1))
+        line = lines[i]
+        action = draw(st.sampled_from(["value", "value", "splice", "delete", "duplicate", "indent"]))
+        if action == "value" and ":" in line:
+            head, _, _ = line.partition(":")
+            lines[i] = f"{head}: {draw(st.sampled_from(HOSTILE_TOKENS))}\n"
+        elif action == "splice":
+            at = draw(st.integers(0, len(line)))
+            lines[i] = line[:at] + draw(st.sampled_from(YAML_BITS) | st.text(max_size=3)) + line[at:]
+        elif action == "delete":
+            del lines[i]
+        elif action == "duplicate":
+            lines.insert(i, line)
+        else:
+            lines[i] = draw(st.sampled_from(["", " ", "  ", "\t"])) + line
+        if not lines:
+            lines = [""]
+    return "".join(lines)
+
+
+scalars = (st.none() | st.booleans() | st.integers(-10, 10) | st.integers() | st.just(10 ** 400)
+           | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=12)
+           | st.sampled_from(["KAZ", "UZB", "RUS", "CHN", "USA", "C5", "2022Q1", "2022Q1\n", "SU23-04", "CH25-41",
+                              "unrest", "economy", "value", "claims", "assumption", "neutral", "range", "role"]))
+plain_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                            | st.dictionaries(st.text(max_size=8) | st.sampled_from(["value", "claims", "assumption",
+                                                                                      "KAZ", "RUS", "id", "at", "type"]),
+                                              inner, max_size=4), max_leaves=12)
+
+
+ADDED_KEYS = ["hypothesis", "extends", "claims_off", "horizon", "end", "summit_from", "neutral", "range", "role",
+              "remove", "set", "scale", "path", "TJK", "GBR", "new_format", "against", "checks", "metric", "tolerance"]
+
+
+@st.composite
+def data_edits(draw: st.DrawFn) -> Doc:
+    """The minimal scenario as data with one to three values replaced, removed or renamed at random paths."""
+    doc = copy.deepcopy(MINIMAL_DATA)
+    for _ in range(draw(st.integers(1, 3))):
+        parent: Any = doc
+        key: Any = None
+        node: Any = doc
+        for _ in range(draw(st.integers(1, 5))):
+            if isinstance(node, dict) and node:
+                parent, key = node, draw(st.sampled_from(sorted(node)))
+            elif isinstance(node, list) and node:
+                parent, key = node, draw(st.integers(0, len(node) - 1))
+            else:
+                break
+            node = parent[key]
+        if parent is doc and key is None:
+            continue
+        action = draw(st.sampled_from(["set", "set", "set", "delete", "rename", "add"]))
+        if action == "set":
+            parent[key] = draw(plain_values)
+        elif action == "delete":
+            del parent[key]
+        elif action == "add" and isinstance(node, dict):
+            node[draw(st.sampled_from(ADDED_KEYS) | st.text(max_size=10))] = draw(plain_values)
+        elif action == "add" and isinstance(node, list):
+            node.append(draw(plain_values))
+        elif isinstance(parent, dict):
+            parent[draw(st.text(max_size=10))] = parent.pop(key)
+    return doc
+
+
+def one_line_or_fine(call: Callable[[], Any]) -> None:
+    """Run ``call``: it may succeed or raise one ScenarioError whose message is one line naming where."""
+    try:
+        call()
+    except ScenarioError as error:
+        message = str(error)
+        assert len(message.splitlines()) == 1 and message.strip() == message, repr(message)
+        assert error.file and error.key_path and error.key_path in message, repr(message)
+
+
+@pytest.fixture(scope="module")
+def fuzz_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / "minimal.yaml").write_text(MINIMAL_TEXT, encoding="utf-8")  # for 'extends: minimal'
+    return folder
+
+
+@FUZZ
+@given(text=yaml_ish, scenario_like=st.booleans())
+def test_fuzz_random_yaml_documents(fuzz_dir: Path, text: str, scenario_like: bool) -> None:
+    path = fuzz_dir / "random.yaml"
+    path.write_text((HEAD if scenario_like else "") + text, encoding="utf-8", errors="surrogatepass")
+    one_line_or_fine(lambda: resolve(path))
+
+
+@settings(FUZZ, max_examples=200)
+@given(text=text_edits())
+def test_fuzz_edits_of_the_minimal_files_text(fuzz_dir: Path, text: str) -> None:
+    path = fuzz_dir / "edited.yaml"
+    path.write_text(text, encoding="utf-8")
+    one_line_or_fine(lambda: resolve(path))
+
+
+@settings(FUZZ, max_examples=150)
+@given(doc=data_edits())
+def test_fuzz_edits_of_the_minimal_files_data(fuzz_dir: Path, doc: Doc) -> None:
+    try:
+        text = yaml.dump(doc, Dumper=DUMPER, sort_keys=False, allow_unicode=True)
+    except yaml.YAMLError:
+        assume(False)
+    path = fuzz_dir / "changed.yaml"
+    path.write_text(text, encoding="utf-8")
+    one_line_or_fine(lambda: resolve(path))
+
+
+def override_keys() -> st.SearchStrategy[str]:
+    from scenarios.loader import quantities
+
+    paths = [".".join(map(str, p)) for p, _ in quantities(resolve(MINIMAL).data)]
+    dotted = st.sampled_from(paths)
+    return (dotted | dotted.map(lambda k: k.replace(".", "__")) | dotted.map(lambda k: k + ".value")
+            | st.sampled_from(["claims_off", "seed", "states.KAZ", "states.TJK.gdp_bn", "", "__", "states..gdp_bn"])
+            | st.text(max_size=20))
+
+
+@FUZZ
+@given(overrides=st.dictionaries(override_keys(), plain_values, min_size=1, max_size=3))
+def test_fuzz_keyword_overrides_of_the_fast_path(overrides: dict[str, Any]) -> None:
+    from scenarios.loader import with_overrides
+
+    resolved = resolve(MINIMAL)
+    one_line_or_fine(lambda: with_overrides(resolved, overrides))
+
+
+@settings(FUZZ, max_examples=100)
+@given(overrides=st.dictionaries(override_keys(), plain_values, min_size=1, max_size=3))
+def test_fuzz_overrides_when_resolving(overrides: dict[str, Any]) -> None:
+    one_line_or_fine(lambda: resolve(MINIMAL, overrides))
+
+
+@settings(FUZZ, max_examples=40)
+@given(overrides=st.dictionaries(override_keys().filter(lambda k: "__" in k and k.count("__") >= 1), scalars, max_size=2),
+       claims_off=st.none() | st.text(max_size=8) | st.sampled_from(["CH25-41", "YA24-01", "SU23-05"]) | plain_values)
+def test_fuzz_simulate(overrides: dict[str, Any], claims_off: Any) -> None:
+    """The Python interface: a run, or one ScenarioError line, or the engine's refusal of a non-finite outcome."""
+    from ensemble.api import simulate
+    from model.engine import NonFiniteOutcomeError
+
+    kwargs = {} if claims_off is None else {"claims_off": claims_off}
+    try:
+        one_line_or_fine(lambda: simulate(str(MINIMAL), seed=1, **kwargs, **overrides))
+    except NonFiniteOutcomeError as error:
+        assert len(str(error).splitlines()) == 1
