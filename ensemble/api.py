@@ -35,7 +35,7 @@ def simulate(scenario: str = "baseline", seed: int = 0, *, claims_off: str | Seq
         scenario: A library scenario name or a path to a scenario file.
         seed: The run's seed (the same seed gives the same result).
         claims_off: Claims switched off (their values take the neutral): one claim ID
-            (``"CH25-41"``) or a list of them.
+            (``"CH25-41"``) or a list of them, each cited by a value or event of the scenario.
         **overrides: Key paths with ``__`` for dots, e.g. ``states__KAZ__dependence_aversion=3.0``.
 
     Returns:
@@ -43,7 +43,8 @@ def simulate(scenario: str = "baseline", seed: int = 0, *, claims_off: str | Seq
 
     Raises:
         ScenarioError: On an unknown scenario, key path or out-of-bounds value, or a
-            ``claims_off`` that is not claim IDs.
+            ``claims_off`` that is not claim IDs the scenario cites.
+        NonFiniteOutcomeError: If the run comes to a NaN or infinite outcome (``model.engine``).
     """
     params = _scenario(scenario, _claim_ids(claims_off), overrides)
     return summarise(run_to_end(params, seed), params.power_codes, BLOCS)

@@ -374,6 +374,16 @@ def test_overrides_follow_the_same_rules(overrides: dict[str, Any], match: str) 
     refused(MINIMAL, match, overrides)
 
 
+def test_a_choice_among_the_scenarios_powers_can_be_overridden_by_keyword() -> None:
+    """Found by the fuzz tests: the fast path once refused every value of such a field ('expected one of: ')."""
+    from scenarios.loader import with_overrides
+
+    assert with_overrides(resolve(MINIMAL), {"sanctions__target": "CHN"}).sanctions.target == "CHN"
+    with pytest.raises(ScenarioError, match=r"^<override>: sanctions\.target: not an allowed choice; got 'EU', expected "
+                                            r"one of: RUS, CHN, USA$"):
+        with_overrides(resolve(MINIMAL), {"sanctions__target": "EU"})
+
+
 @pytest.mark.parametrize(("overrides", "match"), [
     pytest.param({"transport__demand": 0}, r"^<override>: transport\.demand: no freight demand; got 0", id="fast_no_demand"),
     pytest.param({"formats__china_c5__members": ()}, r"^<override>: formats\.china_c5\.members: a format without members",
