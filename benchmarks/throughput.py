@@ -1,11 +1,13 @@
 """Runs per second of the engine (chunked, in memory) and of ``mesa.batch_run`` on the same model, 1 process and N.
 
-The engine runs through :mod:`ensemble.executors` exactly as a batch does —
-chunks of runs handed to :func:`ensemble.chunks.simulate_chunk`, in this
-process or in a pool — with a callback that only counts the runs, so nothing
-is written. ``mesa.batch_run`` builds one :class:`~multivector.MultivectorModel`
-per seed with Mesa's DataCollector on. Before anything is timed, the first
-seeds are run both ways and must agree.
+The engine runs through :mod:`ensemble.executors` exactly as a design does —
+chunks of runs handed to :func:`ensemble.batch.summarise_chunk`, in this
+process or in a pool, each run reduced where it ran to its end-of-horizon
+indicators, which come back — and nothing is written. ``mesa.batch_run``
+builds one :class:`~multivector.MultivectorModel` per seed with Mesa's
+DataCollector on and gives back each run's last row: the same kind of result.
+Before anything is timed, the first seeds are run both ways and must agree.
+(Every outcome of every run, written to disk, is the CLI phase's figure.)
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import numpy as np
 from benchmarks.modes import ROOT_SEED, Sizes, baseline_scenario
 from benchmarks.report import NOT_APPLICABLE, Report, at_least
 from benchmarks.timing import Sample, interleave, rate_figure, timed
-from ensemble.batch import run_seeds
-from ensemble.chunks import CHUNK_SIZE, ChunkResult, run_to_end
+from ensemble.batch import run_seeds, summarise_chunk
+from ensemble.chunks import CHUNK_SIZE, run_to_end
 from ensemble.executors import Processes, Serial, make_executor, pool_context
 from model.params import Scenario
 from multivector import MultivectorModel
@@ -41,7 +43,7 @@ def executor_start_method(executor: Serial | Processes) -> str:
 
 
 def engine_batch(scenario: Scenario, seeds: list[int], workers: int, chunk_size: int) -> Sample:
-    """Time every seed run through the executor for ``workers``, in chunks, keeping nothing.
+    """Time every seed run through the executor for ``workers``, in chunks, each reduced to its indicators where it ran.
 
     Raises:
         RuntimeError: If not every run came back.
@@ -49,11 +51,11 @@ def engine_batch(scenario: Scenario, seeds: list[int], workers: int, chunk_size:
     executor = make_executor(workers, chunk_size=chunk_size)
     done: list[int] = []
 
-    def count(chunk: ChunkResult) -> None:
-        done.append(len(chunk.jobs))
+    def count(chunk: tuple[np.ndarray, dict[str, np.ndarray]]) -> None:
+        done.append(len(chunk[0]))
 
     jobs = ((index, seed, {}) for index, seed in enumerate(seeds))
-    sample = timed(lambda: executor.run(scenario, jobs, count), executor_start_method(executor))
+    sample = timed(lambda: executor.run(scenario, jobs, count, task=summarise_chunk), executor_start_method(executor))
     if sum(done) != len(seeds):
         raise RuntimeError(f"the engine returned {sum(done)} of {len(seeds)} runs")
     return sample
@@ -124,8 +126,8 @@ def mesa_batch(seeds: list[int], processes: int) -> Sample:
     return timed(lambda: reference_batch_run(seeds, processes), method)
 
 
-ENGINE_INCLUDES = ("ensemble.executors.{executor}: chunks of {chunk} runs through simulate_chunk, every run's outcome "
-                   "arrays handed to a callback here (pickled back from the workers) and dropped; {start}{runs} runs")
+ENGINE_INCLUDES = ("ensemble.executors.{executor}: chunks of {chunk} runs through summarise_chunk, each run reduced "
+                   "where it ran to its end-of-horizon indicators, which come back here; {start}{runs} runs")
 MESA_INCLUDES = ("mesa.batch_run of MultivectorModel (collect=True: Mesa's DataCollector, 8 scalar reporters each step), "
                  "one run per seed, data_collection_period=-1, rows kept; {start}{runs} runs")
 

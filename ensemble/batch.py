@@ -18,10 +18,10 @@ from ensemble.chunks import Job, RunResult, each_run, simulate_chunk, simulate_j
 from ensemble.executors import Dask, Processes, Serial, make_executor
 from model.calendar import quarter_range
 from model.metrics import Metric
-from model.outcomes import coordinates
-from model.params import Scenario
+from model.outcomes import coordinates, summarise_runs
+from model.params import BLOCS, Scenario
 
-__all__ = ["RunResult", "coordinates", "run_batch", "run_metrics", "run_seeds", "simulate_run"]
+__all__ = ["RunResult", "coordinates", "run_batch", "run_metrics", "run_seeds", "simulate_run", "summarise_chunk"]
 
 
 def run_seeds(root_seed: int, n: int) -> list[int]:
@@ -76,6 +76,19 @@ def measure_chunk(metrics: tuple[Metric, ...], scenario: Scenario, jobs: list[Jo
     coords, quarters = coordinates(scenario), quarter_range(scenario.start, scenario.end)
     values = np.array([[m.value(run.outcomes, coords, quarters) for m in metrics] for run in chunk.runs()])
     return chunk.indices, values.reshape(len(jobs), len(metrics))
+
+
+def summarise_chunk(scenario: Scenario, jobs: list[Job]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Run a chunk and reduce each run to its end-of-horizon indicators where it ran (a chunk task).
+
+    What a design or a calibration needs of most runs, with no outcome arrays
+    sent back: ``executor.run(scenario, jobs, on_chunk, task=summarise_chunk)``.
+
+    Returns:
+        The jobs' indices and indicator → ``(runs,)`` values (``model.outcomes.SUMMARY``).
+    """
+    chunk = simulate_chunk(scenario, jobs)
+    return chunk.indices, summarise_runs(chunk.outcomes, scenario.power_codes, BLOCS)
 
 
 def run_metrics(

@@ -17,6 +17,7 @@ import pytest
 
 from analysis.sensitivity import indices
 from ensemble.api import INDICATORS, simulate, simulate_steps
+from ensemble.batch import summarise_chunk
 from ensemble.results import ResultsFolder, WideLayout, check_chunk
 from scenarios import ScenarioError, load_scenario
 
@@ -159,3 +160,11 @@ def test_ema_workbench_drives_simulate_as_in_the_guide():
     priority = experiments["russia_standing"].to_numpy()
     share = outcomes["russia_security_share"]
     assert np.corrcoef(priority, share)[0, 1] > 0.8, "a higher standing priority for Russia raises its security share"
+
+
+def test_summarise_chunk_reduces_each_run_where_it_ran_to_what_simulate_gives():
+    scenario = load_scenario("baseline")
+    indices, indicators = summarise_chunk(scenario, [(3, 11, {}), (4, 12, {})])
+    assert list(indices) == [3, 4] and set(indicators) == set(INDICATORS)
+    for k, seed in enumerate((11, 12)):
+        assert {name: float(values[k]) for name, values in indicators.items()} == simulate("baseline", seed=seed)
