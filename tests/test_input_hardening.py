@@ -403,6 +403,33 @@ def test_keyword_overrides_of_the_python_interface_follow_the_same_rules(overrid
         simulate("baseline", **overrides)
 
 
+# ------------------------------------------------------------ on the command line
+
+
+@pytest.mark.parametrize(("args", "text", "line"), [
+    pytest.param(["validate", "bad.yaml"], BILLION_LAUGHS, "bad.yaml:3: a4", id="cli_billion_laughs"),
+    pytest.param(["validate", "bad.yaml"], edited("end: 2024Q4", "end: 9999Q4"),
+                 "bad.yaml:8: horizon.end: horizon ends too late; got '9999Q4', expected an end not after 2060Q4",
+                 id="cli_horizon"),
+    pytest.param(["run", "baseline", "--claims-off", "CH25-01", "--replicates", "1", "--out", "out"], None,
+                 "<override>: claims_off[0]: claim not cited by the scenario; got 'CH25-01'", id="cli_claims_off_not_cited"),
+    pytest.param(["ablate", "baseline", "--claims-off", "CH25-01", "--replicates", "1", "--out", "out"], None,
+                 "<override>: claims_off[0]: claim not cited by the scenario; got 'CH25-01'", id="cli_ablate_claims_off"),
+])
+def test_the_command_line_refuses_in_one_line(tmp_path: Path, args: list[str], text: str | None, line: str) -> None:
+    import subprocess
+    import sys
+
+    if text is not None:
+        write(tmp_path, text)
+    done = subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: ") and line in lines[0], lines[0]
+    assert not (tmp_path / "out").exists()
+
+
 # ------------------------------------------- 4. the model refuses non-finite outcomes
 
 
