@@ -196,7 +196,6 @@ def _positive(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from analysis.report import save_key_figures
     from ensemble.batch import run_seeds
     from ensemble.results import ResultsFolder, WideLayout, prepare_results_folder, results_folder
     from scenarios import resolve
@@ -224,6 +223,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     print(f"results: {_shown(out)} ({design.runs} runs of '{scenario.name}', design {design.kind})")
     if not args.no_figures:
+        from analysis.report import save_key_figures  # matplotlib: imported only when figures are drawn
+
         for path in save_key_figures(folder):
             print(f"figure: {_shown(path)}")
     return 0
