@@ -60,8 +60,9 @@ def show(value: Any) -> str:
     except (ValueError, RecursionError):  # an integer of thousands of digits, a value nested thousands deep
         text = f"<{type(value).__name__} too large to show>"
     text = text.replace("\n", "\\n")
-    if len(text) > _MAX_REPR:
-        text = text[: _MAX_REPR - 3] + "..."
+    if len(text) > _MAX_REPR:  # keep both ends: a long path still shows its file name
+        head = (_MAX_REPR - 3) // 2
+        text = text[:head] + "..." + text[len(text) - (_MAX_REPR - 3 - head):]
     return text
 
 

@@ -155,7 +155,7 @@ TRACEBACKS: list[Any] = [
     pytest.param(edited("type: unrest", "type: {unrest: 1}"),
                  r"bad\.yaml:187: timeline\.kaz-unrest-2022\.type: unknown event type; got \{'unrest': 1\}", id="event_type_map"),
     pytest.param(edited("severity: 0.9", "severity: 1" + "0" * 400),
-                 r"bad\.yaml:189: timeline\.kaz-unrest-2022\.severity: number too large; got 1000.*\.\.\., expected a real "
+                 r"bad\.yaml:189: timeline\.kaz-unrest-2022\.severity: number too large; got 1000.*\.\.\.0+, expected a real "
                  r"number in \[0, 1\]$", id="huge_integer_in_event"),
     pytest.param(edited("gdp_bn: {value: 197,", "gdp_bn: {value: 1" + "0" * 400 + ","),
                  r"bad\.yaml:14: states\.KAZ\.gdp_bn\.value: number too large; got 1000.*, expected a real number in "
@@ -167,7 +167,7 @@ TRACEBACKS: list[Any] = [
                  r"timeline\.kaz-designations-2023\.firms: number too large; got 1000.*expected a real number in "
                  r"\[0, 1000\]", id="huge_integer_count"),
     pytest.param(edited("severity: 0.9", "severity: 1" + "0" * 5000),
-                 r"bad\.yaml:189: timeline\[1\]\.severity: cannot read the value as int; got '1000.*\.\.\., expected "
+                 r"bad\.yaml:189: timeline\[1\]\.severity: cannot read the value as int; got '1000.*\.\.\.0+', expected "
                  r"text, a number, true/false or null, matching its tag if it has one$",
                  id="integer_too_long_to_convert"),
     pytest.param(edited("severity: 0.9", "severity: 1.0e+400"),
