@@ -47,8 +47,10 @@ class MultivectorModel(mesa.Model):
             streams are spawned from it, see :class:`model.engine.RunStreams`).
         collect: Also feed Mesa's :class:`~mesa.DataCollector` each step (for
             Mesa tools); outcome arrays are recorded either way.
-        **overrides: Scenario values to replace, by key path with ``__`` for
+        **kwargs: Scenario values to replace, by key path with ``__`` for
             dots (``states__KAZ__dependence_aversion=2.0``), validated like file input.
+            The catch-all is named ``kwargs`` because Mesa's ``SolaraViz`` (3.3) accepts
+            model parameters beyond the named ones only through a ``**kwargs``.
 
     Attributes:
         params: The resolved scenario (named so as not to shadow Mesa 3.5's own ``Model.scenario``).
@@ -64,11 +66,11 @@ class MultivectorModel(mesa.Model):
         *,
         rng: int | np.random.Generator | None = None,
         collect: bool = True,
-        **overrides: Any,
+        **kwargs: Any,
     ) -> None:
         """Build the engine for one run and the agents that view it."""
         super().__init__(rng=rng)
-        self.params = _resolve(scenario, overrides)
+        self.params = _resolve(scenario, kwargs)
         self.engine = Engine(self.params, [self.rng])
         self.tables = self.engine.tables
         self.quarters = self.engine.quarters

@@ -1,5 +1,8 @@
 """The seminar page as a person uses it: served in a child process, driven in a headless browser.
 
+Also a plain ``SolaraViz`` page around ``MultivectorModel`` as a Mesa user writes
+one (``tests/data/solaraviz_page.py``), served and driven the same way.
+
 Needs the ``playwright`` Python package and Debian's Chromium at ``/usr/bin/chromium``;
 without them these tests fail (they do not skip), because CI installs both.
 Screenshots go to the folder named by ``SEMINAR_SCREENSHOTS`` (default: pytest's
@@ -8,9 +11,11 @@ temporary folder), to keep as artifacts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -19,8 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.seminar.server import start
+from analysis.seminar.server import ROOT, start
 
+PLAIN_PAGE = Path(__file__).resolve().parent / "data" / "solaraviz_page.py"
+"""A plain SolaraViz page around MultivectorModel, as a Mesa user writes one."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -52,12 +59,13 @@ def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"the page did not answer at {url} within {STARTUP_S} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def _serving(tmp_path_factory: pytest.TempPathFactory, name: str, launch) -> Iterator[str]:
+    """Start a page's server with ``launch(port, stdout=…, stderr=…)``, yield its address once it answers, then stop it."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("seminar-server") / "server.log"
+    log = tmp_path_factory.mktemp(name) / "server.log"
     with log.open("w") as out:
-        process = start(port, stdout=out, stderr=subprocess.STDOUT)
+        process = launch(port, stdout=out, stderr=subprocess.STDOUT)
     address = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_serving(address, process, log)
@@ -68,6 +76,24 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _serving(tmp_path_factory, "seminar-server", start) as address:
+        yield address
+
+
+def _start_plain_page(port: int, **popen: object) -> subprocess.Popen:
+    command = [sys.executable, "-m", "solara", "run", str(PLAIN_PAGE), "--host", "127.0.0.1", "--port", str(port),
+               "--production", "--no-check-version"]
+    return subprocess.Popen(command, cwd=ROOT, **popen)  # type: ignore[call-overload]
+
+
+@pytest.fixture(scope="module")
+def plain_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _serving(tmp_path_factory, "plain-solaraviz-server", _start_plain_page) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +199,37 @@ def test_model_card_tab(page, shots):
     page.get_by_role("tab", name="Model card").click()
     page.get_by_text("Multivector", exact=False).last.wait_for()
     page.screenshot(path=shots / "06-model-card.png", full_page=True)
+
+
+def _plot_source(page) -> str:
+    return page.eval_on_selector_all("img", "els => els.map(e => e.src).join()")
+
+
+def test_a_plain_solaraviz_page_around_the_model_renders_and_steps(browser, plain_url, shots):
+    """``SolaraViz(MultivectorModel(), components=[...], model_params={...})`` as in Mesa's own examples."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(UI_MS)
+    try:
+        tab.goto(plain_url)
+        tab.get_by_text("Controls", exact=True).first.wait_for()
+        tab.wait_for_function("document.querySelectorAll('img').length >= 1")
+        for text in ("Multivector in plain SolaraViz", "Model Parameters", "Seed", "sanctions.secondary_cost", "Step: 0"):
+            assert tab.get_by_text(text, exact=True).first.is_visible(), text
+        assert tab.locator(".plain-quarter").inner_text() == "nothing yet"
+        assert "Missing required model parameter" not in tab.inner_text("body")
+        for quarter in ("2021Q1", "2021Q2", "2021Q3", "2021Q4"):
+            before = _plot_source(tab)
+            tab.get_by_role("button", name="Step").click()
+            tab.locator(".plain-quarter", has_text=quarter).wait_for()
+            tab.wait_for_function("before => [...document.querySelectorAll('img')].map(e => e.src).join() !== before", arg=before)
+        assert tab.get_by_text("Step: 4", exact=True).first.is_visible()
+        tab.screenshot(path=shots / "07-plain-solaraviz-four-steps.png", full_page=True)
+        tab.get_by_role("button", name="Reset").click()  # Mesa rebuilds the model from model_params: MultivectorModel(**params)
+        tab.get_by_text("Step: 0", exact=True).first.wait_for()
+        tab.locator(".plain-quarter", has_text="nothing yet").wait_for()
+        tab.get_by_role("button", name="Step").click()
+        tab.locator(".plain-quarter", has_text="2021Q1").wait_for()
+        assert "error" not in tab.inner_text("body").lower()
+    finally:
+        context.close()
