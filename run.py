@@ -88,7 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--chunk-size", type=_positive, default=CHUNK_SIZE, metavar="N",
                      help=f"runs stepped together and written as one file (default {CHUNK_SIZE}; fewer when a batch "
                           "has fewer runs than workers × N, so that every worker gets some)")
-    run.add_argument("--out", type=Path, help="results folder (default: RESULTS_ROOT/<scenario>)")
+    run.add_argument("--out", type=Path,
+                     help="results folder (default: RESULTS_ROOT/<scenario>, with the design, --samples, --replicates and "
+                          "--seed appended when not their defaults, e.g. baseline-replicates200-seed7)")
     _add_results_root(run)
     run.add_argument("--overwrite", action="store_true",
                      help="discard an existing results folder first (only one that a batch of this project wrote)")
@@ -240,8 +242,24 @@ def _protected(results_root: Path) -> list[tuple[str, Path]]:
 
 
 def _default_folder(name: str, args: argparse.Namespace) -> str:
-    suffix = f"-{args.design}" if args.design != "replicates" else ""
-    return name + suffix + ("-without-" + "-".join(args.claims_off) if args.claims_off else "")
+    """The scenario's name and every option that changes the runs but has no default value.
+
+    So that batches of the same scenario with other settings go to folders of
+    their own (``baseline``, ``baseline-replicates200-seed7``,
+    ``baseline-sobol-samples64-replicates2``) and the same command resumes its own.
+    """
+    parts = [name]
+    if args.design != "replicates":
+        parts.append(args.design)
+        if args.samples != DEFAULT_SAMPLES:
+            parts.append(f"samples{args.samples}")
+    if args.replicates != DEFAULT_REPLICATES:
+        parts.append(f"replicates{args.replicates}")
+    if args.seed != DEFAULT_ROOT_SEED:
+        parts.append(f"seed{args.seed}")
+    if args.claims_off:
+        parts.append("without-" + "-".join(args.claims_off))
+    return "-".join(parts)
 
 
 def _manifest(resolved, design, root_seed: int, seeds: list[int], chunk_size: int) -> dict:

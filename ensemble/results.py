@@ -463,12 +463,14 @@ class ResultsFolder:
         """
         if self.manifest_path.exists():
             existing = self.manifest()
-            for key in ("scenario_hash", "design", "root_seed"):
-                if existing.get(key) != manifest.get(key):
-                    raise ResultsMismatchError(
-                        f"{self.path} holds runs with a different {key} "
-                        f"({existing.get(key)!r} vs {manifest.get(key)!r}); choose another --out or pass --overwrite"
-                    )
+            differences = batch_differences(existing, manifest)
+            if differences:
+                runs = existing.get("runs")
+                held = f" ({runs:,} runs)" if isinstance(runs, int) else ""
+                raise ResultsMismatchError(
+                    f"{_shown(self.path)} holds another batch{held}: {'; '.join(differences)}; "
+                    "choose another folder with --out, or pass --overwrite to discard it"
+                )
         else:
             marked = {"created_by": CREATED_BY, "manifest_format": MANIFEST_FORMAT, **manifest}
             self.path.mkdir(parents=True, exist_ok=True)
@@ -701,6 +703,81 @@ class ResultsFolder:
             raise DamagedChunkError(_damaged(path, str(problem))) from None
         except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as error:
             raise DamagedChunkError(_damaged(path, _first_line(error))) from None
+
+
+MATCHED_KEYS = ("scenario_hash", "design", "root_seed")
+"""Manifest entries that must match for a batch to resume in a folder (the runs depend on nothing else)."""
+
+
+def batch_differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """What differs between the batch a folder holds and the batch asked for, one short phrase each (empty: the same batch).
+
+    Names the scenarios (and, for one scenario changed since, the first values
+    that differ), the design fields that differ (kind, replicates, samples,
+    factors, points) and the root seed, each as ``old → new``.
+
+    Args:
+        old: The folder's manifest.
+        new: The manifest of the batch asked for.
+    """
+    found = []
+    if old.get("scenario_hash") != new.get("scenario_hash"):
+        found.append(_scenario_difference(old, new))
+    if old.get("design") != new.get("design"):
+        found.append(_design_difference(old.get("design"), new.get("design")))
+    if old.get("root_seed") != new.get("root_seed"):
+        found.append(f"root seed {old.get('root_seed')} → {new.get('root_seed')}")
+    return found
+
+
+def _scenario_difference(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    before, after = old.get("scenario", "?"), new.get("scenario", "?")
+    if before != after:
+        return f"scenario {before} → {after}"
+    changed = _changed_paths(old.get("resolved_scenario"), new.get("resolved_scenario"))
+    if not changed:
+        return f"scenario {before} changed since (its resolved values differ)"
+    shown = ", ".join(changed[:2]) + (f" and {len(changed) - 2} more" if len(changed) > 2 else "")
+    return f"scenario {before} changed since ({len(changed)} value(s) differ: {shown})"
+
+
+def _changed_paths(old: Any, new: Any, path: str = "") -> list[str]:
+    """Dotted paths where two plain documents differ, with ``old → new`` for short scalars."""
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        return [found for key in dict.fromkeys([*old, *new])
+                for found in _changed_paths(old.get(key), new.get(key), f"{path}.{key}" if path else str(key))]
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [found for i, (a, b) in enumerate(zip(old, new, strict=True))
+                for found in _changed_paths(a, b, f"{path}[{i}]")]
+    if old == new:
+        return []
+    if all(isinstance(v, (int, float, str, bool)) and len(str(v)) <= 24 for v in (old, new)):
+        return [f"{path or '<document>'} {old} → {new}"]
+    return [path or "<document>"]
+
+
+def _design_difference(old: Any, new: Any) -> str:
+    old, new = (d if isinstance(d, Mapping) else {} for d in (old, new))
+    kinds = old.get("kind"), new.get("kind")
+    keys = ("kind", "replicates") if kinds[0] != kinds[1] and "replicates" in kinds else ("kind", "replicates", "samples")
+    parts = [f"{key} {old.get(key)} → {new.get(key)}" for key in keys if old.get(key) != new.get(key)]
+    before = {f.get("path"): f for f in old.get("factors", []) if isinstance(f, Mapping)}
+    after = {f.get("path"): f for f in new.get("factors", []) if isinstance(f, Mapping)}
+    if kinds[0] == kinds[1] and before.keys() != after.keys():
+        parts.append(f"factors {len(before)} → {len(after)}")
+    elif kinds[0] == kinds[1] and any(before[name] != after[name] for name in before):
+        parts.append("factor ranges")
+    if not parts and old.get("points") != new.get("points"):
+        parts.append("design points")
+    return "design " + (", ".join(parts) or "description")
+
+
+def _shown(path: Path) -> Path:
+    """A path relative to the working directory when it lies below it (for messages)."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except (ValueError, OSError):
+        return path
 
 
 def _damaged(path: Path, problem: str) -> str:

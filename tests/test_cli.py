@@ -73,7 +73,7 @@ def test_run_refuses_a_folder_of_another_design(tmp_path):
     out = tmp_path / "results"
     assert run_cli("run", "baseline", "--replicates", "2", "--out", str(out), "--no-figures").returncode == 0
     other = run_cli("run", "baseline", "--replicates", "2", "--seed", "5", "--out", str(out), "--no-figures")
-    assert other.returncode == 2 and "root_seed" in other.stderr
+    assert other.returncode == 2 and "root seed 20210101 → 5" in other.stderr
 
 
 def test_claims_lists_the_registry_and_shows_where_a_claim_is_cited():

@@ -1,0 +1,86 @@
+"""What a new user following the README meets: its commands in the order written, and one readable line when a
+batch cannot go where it was asked to."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ensemble.results import ResultsFolder, ResultsMismatchError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def one_line(stderr: str) -> str:
+    """The only line of standard error besides the progress bar (whose updates end in carriage returns)."""
+    lines = [line for line in re.split(r"[\r\n]+", stderr) if line.strip() and not line.startswith("runs:")]
+    assert len(lines) == 1, f"expected one line, got {len(lines)}: {stderr[-3000:]}"
+    return lines[0]
+
+
+# ------------------------------------------------------------------ a folder holding another batch
+
+
+def manifest(**changes) -> dict:
+    base = {"scenario": "baseline", "scenario_hash": "a" * 64, "root_seed": 20210101, "runs": 50,
+            "design": {"kind": "replicates", "replicates": 50, "samples": 0, "factors": [], "points": [[]]},
+            "resolved_scenario": {"name": "baseline", "sanctions": {"secondary_cost": {"value": 5.0}}}}
+    return {**base, **changes}
+
+
+def sobol(samples: int, replicates: int = 2, factors: int = 44) -> dict:
+    paths = [{"path": f"states.KAZ.f{i}", "low": 0.0, "high": 1.0, "integer": False} for i in range(factors)]
+    points = [[0.5] * factors for _ in range(samples * (factors + 2))]
+    return {"kind": "sobol", "replicates": replicates, "samples": samples, "factors": paths, "points": points}
+
+
+@pytest.mark.parametrize(("new", "expected"), [
+    (manifest(root_seed=7, runs=200, design={**manifest()["design"], "replicates": 200}),
+     r"holds another batch \(50 runs\): design replicates 50 → 200; root seed 20210101 → 7; "
+     r"choose another folder with --out, or pass --overwrite to discard it$"),
+    (manifest(scenario="sanctions_escalation", scenario_hash="b" * 64),
+     r"holds another batch \(50 runs\): scenario baseline → sanctions_escalation; choose another folder"),
+    (manifest(scenario_hash="c" * 64, resolved_scenario={"name": "baseline", "sanctions": {"secondary_cost": {"value": 8.0}}}),
+     r": scenario baseline changed since \(1 value\(s\) differ: sanctions.secondary_cost.value 5.0 → 8.0\); choose"),
+    (manifest(design=sobol(64)), r": design kind replicates → sobol, replicates 50 → 2; choose"),
+])
+def test_a_folder_of_another_batch_is_refused_in_one_line_saying_what_differs(tmp_path, new, expected):
+    folder = ResultsFolder(tmp_path / "baseline")
+    folder.start(manifest())
+    with pytest.raises(ResultsMismatchError, match=expected) as caught:
+        ResultsFolder(tmp_path / "baseline").start(new)
+    message = str(caught.value)
+    assert "\n" not in message and len(message) < 400, message
+    assert "a" * 64 not in message, "names, not hashes"
+
+
+def test_a_sobol_folder_asked_for_other_samples_names_the_fields_not_the_points(tmp_path):
+    ResultsFolder(tmp_path / "s").start(manifest(design=sobol(64)))
+    with pytest.raises(ResultsMismatchError, match=r"design samples 64 → 32; choose") as caught:
+        ResultsFolder(tmp_path / "s").start(manifest(design=sobol(32)))
+    assert len(str(caught.value)) < 300
+    with pytest.raises(ResultsMismatchError, match=r"design factors 44 → 43; choose"):
+        ResultsFolder(tmp_path / "s").start(manifest(design=sobol(64, factors=43)))
+
+
+def test_the_command_line_refuses_another_scenario_in_a_folder_in_one_line_naming_both(tmp_path):
+    out = str(tmp_path / "r")
+    assert run_cli("run", "baseline", "--replicates", "2", "--out", out, "--no-figures").returncode == 0
+    other = run_cli("run", "sanctions_escalation", "--replicates", "2", "--out", out, "--no-figures")
+    assert other.returncode == 2
+    line = one_line(other.stderr)
+    assert re.fullmatch(r"error: \S+ holds another batch \(2 runs\): scenario baseline → sanctions_escalation; "
+                        r"choose another folder with --out, or pass --overwrite to discard it", line), line
+    design = run_cli("run", "baseline", "--design", "lhs", "--samples", "2", "--replicates", "2", "--out", out,
+                     "--no-figures")
+    assert design.returncode == 2
+    assert "design kind replicates → lhs; choose" in one_line(design.stderr) and len(design.stderr) < 400
