@@ -85,10 +85,10 @@ def summarise_chunk(scenario: Scenario, jobs: list[Job]) -> tuple[np.ndarray, di
     sent back: ``executor.run(scenario, jobs, on_chunk, task=summarise_chunk)``.
 
     Returns:
-        The jobs' indices and indicator → ``(runs,)`` values (``model.outcomes.SUMMARY``).
+        The jobs' indices and indicator → ``(runs,)`` values (``model.outcomes.summary_names``).
     """
     chunk = simulate_chunk(scenario, jobs)
-    return chunk.indices, summarise_runs(chunk.outcomes, scenario.power_codes, BLOCS)
+    return chunk.indices, summarise_runs(chunk.outcomes, scenario.power_codes, BLOCS, scenario.state_codes)
 
 
 def run_metrics(

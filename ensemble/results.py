@@ -636,7 +636,7 @@ class ResultsFolder:
         return pd.concat([keys, pd.DataFrame(columns)], axis=1)
 
     def load_summary(self) -> pd.DataFrame:
-        """One row per run: run, seed, point, the factor values and the end-of-horizon indicators (``model.outcomes.SUMMARY``).
+        """One row per run: run, seed, point, the factor values and the end-of-horizon indicators (``model.outcomes.summary_names``).
 
         Computed from the chunk files as they are read, one file at a time.
         """
@@ -655,7 +655,7 @@ class ResultsFolder:
                       for name, values in _arrays(table, layout, stored).items()}
             last = {name: values[:, -1:] for name, values in arrays.items()}
             arrays.update({name: values for name, values in derive(["hedging_index", "bloc_share"], last, layout.structure).items()})
-            indicators = summarise_runs(arrays, layout.coords["power"], BLOCS)
+            indicators = summarise_runs(arrays, layout.coords["power"], BLOCS, layout.coords["state"])
             first = {key: table.column(key).to_numpy()[:: layout.steps] for key in keys}
             parts.append(pd.DataFrame({**first, **indicators}))
         if not parts:

@@ -14,7 +14,7 @@ so there is one definition and the values agree bit for bit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -234,12 +234,38 @@ SUMMARY: dict[str, str] = {
     "designations": "Firms designated by the end (count)",
     "unrest_events": "Unrest events over the horizon (count)",
 }
-"""End-of-horizon indicators stored once per run, with their definitions."""
+"""End-of-horizon indicators of the region stored once per run, with their definitions."""
+
+STATE_SUMMARY: dict[str, str] = {
+    "hedging_index": "The state's hedging index, mean over domains, in the last quarter (0–1)",
+    "largest_share": "The largest single power's share of the state's alignment, mean over domains, in the last quarter",
+    "russia_security_share": "Russia's security share in the state in the last quarter",
+    "china_economy_share": "China's economic share in the state in the last quarter",
+}
+"""End-of-horizon indicators of each state, named ``<indicator>__<state code>`` (``russia_security_share__KAZ``,
+identifier-safe for tools such as EMA Workbench); the regional indicator of the same name is their mean over states."""
+
+STATE_SEPARATOR = "__"
+"""Joins a per-state indicator and a state code (the separator of key paths in keyword overrides)."""
 
 
-def summarise(outcomes: Mapping[str, np.ndarray], power_codes: tuple[str, ...], blocs: tuple[str, ...]) -> dict[str, float]:
-    """End-of-horizon indicators of one run (see :data:`SUMMARY`); outcomes are ``(steps, …)``."""
-    values = summarise_runs({name: array[None] for name, array in outcomes.items()}, power_codes, blocs)
+def summary_names(state_codes: Sequence[str]) -> tuple[str, ...]:
+    """Every end-of-horizon indicator of a scenario with these states: :data:`SUMMARY`, then :data:`STATE_SUMMARY` per state."""
+    return (*SUMMARY, *(f"{name}{STATE_SEPARATOR}{code}" for name in STATE_SUMMARY for code in state_codes))
+
+
+def summary_definition(name: str) -> str:
+    """The definition of an end-of-horizon indicator, regional or per state (``""`` for an unknown name)."""
+    if name in SUMMARY:
+        return SUMMARY[name]
+    indicator, _, state = name.rpartition(STATE_SEPARATOR)
+    return f"{STATE_SUMMARY[indicator]} ({state})" if indicator in STATE_SUMMARY and state else ""
+
+
+def summarise(outcomes: Mapping[str, np.ndarray], power_codes: tuple[str, ...], blocs: tuple[str, ...],
+              state_codes: Sequence[str]) -> dict[str, float]:
+    """End-of-horizon indicators of one run (see :func:`summary_names`); outcomes are ``(steps, …)``."""
+    values = summarise_runs({name: array[None] for name, array in outcomes.items()}, power_codes, blocs, state_codes)
     return {name: float(column[0]) for name, column in values.items()}
 
 
@@ -248,18 +274,21 @@ SUMMARY_INPUTS: tuple[str, ...] = ("hedging_index", "alignment", "bloc_share", "
 """Outcomes :func:`summarise_runs` reads (all but ``unrest`` only in the last quarter)."""
 
 
-def summarise_runs(outcomes: Mapping[str, np.ndarray], power_codes: tuple[str, ...], blocs: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """End-of-horizon indicators of many runs at once (see :data:`SUMMARY`).
+def summarise_runs(outcomes: Mapping[str, np.ndarray], power_codes: tuple[str, ...], blocs: tuple[str, ...],
+                   state_codes: Sequence[str]) -> dict[str, np.ndarray]:
+    """End-of-horizon indicators of many runs at once: :data:`SUMMARY`, then :data:`STATE_SUMMARY` per state.
 
     Args:
         outcomes: Outcome name → ``(runs, steps, …)`` (at least :data:`SUMMARY_INPUTS`).
         power_codes: The scenario's power codes.
         blocs: The bloc names (:data:`model.params.BLOCS`).
+        state_codes: The scenario's state codes, in the order of the outcomes' state axis.
 
     Returns:
-        Indicator → ``(runs,)`` values; each run's are what it gives alone.
+        Indicator → ``(runs,)`` values, in the order of :func:`summary_names`; each run's are what it gives alone.
     """
     russia, china = power_codes.index("RUS"), power_codes.index("CHN")
+    security, economy, diplomacy = (DOMAINS.index(d) for d in ("security", "economy", "diplomacy"))
     west = blocs.index("west")
     alignment = outcomes["alignment"][:, -1]
 
@@ -269,14 +298,24 @@ def summarise_runs(outcomes: Mapping[str, np.ndarray], power_codes: tuple[str, .
     def total(array: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(array).reshape(len(array), -1).sum(axis=1)
 
-    return {
+    regional = {
         "hedging_index": mean(outcomes["hedging_index"][:, -1]),
-        "russia_security_share": mean(alignment[:, :, 0, russia]),
-        "china_economy_share": mean(alignment[:, :, 1, china]),
-        "west_diplomacy_share": mean(outcomes["bloc_share"][:, -1, :, 2, west]),
+        "russia_security_share": mean(alignment[:, :, security, russia]),
+        "china_economy_share": mean(alignment[:, :, economy, china]),
+        "west_diplomacy_share": mean(outcomes["bloc_share"][:, -1, :, diplomacy, west]),
         "cohesion": np.asarray(outcomes["cohesion"][:, -1], dtype=float),
         "summit_formats": np.asarray(outcomes["summit_formats"][:, -1], dtype=float),
         "circumvention_bn": total(outcomes["circumvention"][:, -1]),
         "designations": total(outcomes["designations"][:, -1]),
         "unrest_events": np.nansum(np.ascontiguousarray(outcomes["unrest"]).reshape(len(outcomes["unrest"]), -1), axis=1),
     }
+    per_state = {  # [run, state]
+        "hedging_index": outcomes["hedging_index"][:, -1].mean(axis=-1),
+        "largest_share": alignment.max(axis=-1).mean(axis=-1),
+        "russia_security_share": alignment[:, :, security, russia],
+        "china_economy_share": alignment[:, :, economy, china],
+    }
+    if alignment.shape[1] != len(state_codes):
+        raise ValueError(f"{len(state_codes)} state codes for outcomes of {alignment.shape[1]} states")
+    return regional | {f"{name}{STATE_SEPARATOR}{code}": np.ascontiguousarray(per_state[name][:, k])
+                       for name in STATE_SUMMARY for k, code in enumerate(state_codes)}

@@ -138,8 +138,8 @@ class MultivectorModel(mesa.Model):
         return self._outcomes
 
     def summary(self) -> dict[str, float]:
-        """End-of-horizon indicators (see ``model.outcomes.SUMMARY``); call after :meth:`run`."""
-        return summarise(self.outcomes, self.power_codes, BLOCS)
+        """End-of-horizon indicators (see ``model.outcomes.summary_names``); call after :meth:`run`."""
+        return summarise(self.outcomes, self.power_codes, BLOCS, self.state_codes)
 
     # ----------------------------------------------------- what the states see
 

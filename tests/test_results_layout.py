@@ -110,7 +110,7 @@ def test_stored_and_derived_outcomes_read_back_equal_the_engines(replicates):
             # Derived outcomes are computed by the engine's own functions (model.outcomes.DERIVED) on the same
             # float64 values, element by element or along the same contiguous last axis, so they agree exactly.
             assert arrays[name][rows].tobytes() == engine[name].tobytes(), (run, name)
-        expected = summarise(engine, scenario.power_codes, BLOCS)
+        expected = summarise(engine, scenario.power_codes, BLOCS, scenario.state_codes)
         assert summary.loc[run, list(expected)].to_dict() == expected, run
 
 
