@@ -33,6 +33,8 @@ DESIGNS = ("replicates", "sweep", "lhs", "sobol", "morris")
 DEFAULT_COMPARE_REPLICATES = 30
 DEFAULT_ABLATION_REPLICATES = 12
 DEFAULT_ROOT_SEED = 20210101
+LARGE_BATCH = 1000
+"""Runs from which 'run' says, before it starts, how many runs it will do and about how long they may take."""
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -217,13 +219,18 @@ def _run(args: argparse.Namespace) -> int:
     finished = folder.finished()
     todo = ((k, seeds[design.replicate_of(k)], design.values(design.point_of(k)))
             for k in range(design.runs) if k not in finished)
+    count = design.runs - len(finished)
+    plan = None
+    if count >= LARGE_BATCH:
+        still = f", {count:,} still to do" if finished else ""
+        plan = f"{_shown(out)}: {design.summary()}{still}"
     try:
-        _execute(scenario, layout, todo, design.runs - len(finished), design.runs, folder, args)
+        _execute(scenario, layout, todo, count, design.runs, folder, args, plan)
     except KeyboardInterrupt:
         print(f"interrupted: {len(folder.finished())} of {design.runs} runs kept in {_shown(out)} (every finished chunk); "
               "run the same command to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
-    print(f"results: {_shown(out)} ({design.runs} runs of '{scenario.name}', design {design.kind})")
+    print(f"results: {_shown(out)} ({design.runs:,} runs of '{scenario.name}', design {design.kind})")
     if not args.no_figures:
         from analysis.report import save_key_figures  # matplotlib: imported only when figures are drawn
 
@@ -273,18 +280,52 @@ def _manifest(resolved, design, root_seed: int, seeds: list[int], chunk_size: in
     }
 
 
-def _execute(scenario, layout, todo, count: int, total: int, folder, args: argparse.Namespace) -> None:
-    """Run the missing runs on the chosen executor in chunks, each encoded where it ran and written as it finishes."""
+def _execute(scenario, layout, todo, count: int, total: int, folder, args: argparse.Namespace,
+             plan: str | None = None) -> None:
+    """Run the missing runs on the chosen executor in chunks, each encoded where it ran and written as it finishes.
+
+    With a ``plan`` (a large batch), the first chunk runs here first, timed, and the plan is printed with
+    how long the rest may take at its pace; that chunk is kept like any other.
+    """
     from ensemble.executors import make_executor
 
     workers = min(args.workers, max(count, 1))
     chunk_size = max(1, min(args.chunk_size, -(-count // workers)))  # every worker gets a share of a small batch
+    if plan is not None:
+        import time
+        from itertools import islice
+
+        from ensemble.results import encode_chunk
+
+        print(f"{plan}; timing the first chunk", file=sys.stderr, end="", flush=True)
+        first = list(islice(todo, chunk_size))
+        start = time.perf_counter()
+        try:
+            folder.write_chunk(encode_chunk(layout, scenario, first))
+        except BaseException:
+            print(file=sys.stderr)  # end the line before any other message
+            raise
+        took = time.perf_counter() - start
+        count -= len(first)
+        chunks_left = -(-count // chunk_size)
+        rest = took * chunks_left / max(1, min(workers, chunks_left))
+        print(f": {len(first)} runs in {took:.1f} s, so the rest may take {_duration(rest)} on {workers} worker{'s' if workers > 1 else ''} "
+              "(Ctrl-C keeps every finished chunk; the same command resumes)", file=sys.stderr)
     progress = _progress(total, total - count)
     try:
         executor = make_executor(workers, args.dask, chunk_size)
         folder.write_batch(scenario, todo, layout, executor, on_written=lambda chunk: progress.update(chunk.runs))
     finally:
         progress.close()
+
+
+def _duration(seconds: float) -> str:
+    """A rough duration in words: ``about 20 s``, ``about 3 min``, ``about 1.5 h``."""
+    if seconds < 90:
+        return f"about {max(1, round(seconds, -1 if seconds >= 20 else 0)):.0f} s"
+    if seconds < 90 * 60:
+        return f"about {seconds / 60:.0f} min"
+    return f"about {seconds / 3600:.1f} h"
 
 
 def _viz(args: argparse.Namespace) -> int:

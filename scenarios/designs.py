@@ -12,7 +12,7 @@ seed ``k % replicates``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +95,10 @@ class Design:
         return {"num_vars": len(self.factors), "names": [f.name for f in self.factors],
                 "bounds": [[f.low, f.high] for f in self.factors]}
 
+    def summary(self) -> str:
+        """One line: what the design varies and how many runs it makes (:func:`design_summary`)."""
+        return design_summary(self.describe())
+
     def describe(self) -> dict[str, Any]:
         """A JSON-ready record for the results manifest (kind, factors, points, replicates)."""
         return {
@@ -102,6 +106,28 @@ class Design:
             "factors": [{"path": f.name, "low": f.low, "high": f.high, "integer": f.integer} for f in self.factors],
             "points": [[float(v) for v in row] for row in self.points],
         }
+
+
+def design_summary(design: Mapping[str, Any]) -> str:
+    """One line describing a design as :meth:`Design.describe` records it (in a results manifest).
+
+    E.g. ``Sobol sample over 44 uncertainties, N = 64: 2,944 points × 2 replicates = 5,888 runs``.
+    """
+    kind = design.get("kind", "?")
+    factors, samples = len(design.get("factors", [])), design.get("samples", 0)
+    points, replicates = len(design.get("points", [])) or 1, design.get("replicates", 0)
+    what = {
+        "replicates": "replicates only",
+        "sweep": f"sweep over {_count(factors, 'lever')}, {samples} levels each",
+        "lhs": f"Latin hypercube over {_count(factors, 'uncertainty', 'uncertainties')}",
+        "sobol": f"Sobol sample over {_count(factors, 'uncertainty', 'uncertainties')}, N = {samples}",
+        "morris": f"Morris, {samples} trajectories over {_count(factors, 'uncertainty', 'uncertainties')}",
+    }.get(kind, f"{kind} design")
+    return f"{what}: {_count(points, 'point')} × {_count(replicates, 'replicate')} = {_count(points * replicates, 'run')}"
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def factors_of(resolved: Resolved, role: str) -> list[Factor]:
@@ -146,12 +172,48 @@ def make_design(kind: str, resolved: Resolved, *, samples: int, replicates: int,
         raise ScenarioError("<command line>", None, "--design", "unknown design", kind, "one of: " + ", ".join(DESIGNS))
     if kind == "replicates":
         return Design(kind, (), np.zeros((1, 0)), replicates)
+    check_samples(kind, samples)
     role = "lever" if kind == "sweep" else "uncertainty"
     factors = tuple(factors_of(resolved, role))
     if not factors:
         raise ScenarioError(str(resolved.source), None, "<scenario>", f"no quantity has role {role} with a range",
                             kind, f"a scenario marking quantities 'role: {role}, range: [lo, hi]'")
     return Design(kind, factors, _sample(kind, factors, samples, seed), replicates, samples)
+
+
+DESIGN_NAMES: dict[str, str] = {"replicates": "replicates-only", "sweep": "sweep", "lhs": "Latin-hypercube",
+                                "sobol": "Sobol", "morris": "Morris"}
+"""Each design kind as prose names it."""
+
+SAMPLE_RULES: dict[str, str] = {
+    "sweep": "at least 2 levels per lever",
+    "lhs": "at least 1 point",
+    "sobol": "a power of 2 of at least 2 as the base sample N",
+    "morris": "at least 2 trajectories",
+}
+"""What ``--samples`` must be for each design (SALib's Sobol sequence loses its balance at other sizes)."""
+
+
+def check_samples(kind: str, samples: int) -> None:
+    """Refuse a sample size the design cannot use, in one line naming the nearest sizes it can.
+
+    Raises:
+        ScenarioError: E.g. ``--samples: a Sobol design needs a power of 2 of at least 2 as the base
+            sample N; got 7, expected 4 or 8``.
+    """
+    if kind == "sobol":
+        if samples >= 2 and samples & (samples - 1) == 0:
+            return
+        lower = 1 << max(samples.bit_length() - 1, 1)
+        upper = lower if samples < 2 else lower * 2
+        nearest = f"{lower}" if lower == upper else f"{lower} or {upper}"
+    else:
+        least = 1 if kind == "lhs" else 2
+        if samples >= least:
+            return
+        nearest = f"{least} or more"
+    raise ScenarioError("<command line>", None, "--samples", f"a {DESIGN_NAMES[kind]} design needs {SAMPLE_RULES[kind]}",
+                        samples, nearest)
 
 
 def _sample(kind: str, factors: Sequence[Factor], samples: int, seed: int) -> np.ndarray:

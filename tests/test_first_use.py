@@ -84,3 +84,40 @@ def test_the_command_line_refuses_another_scenario_in_a_folder_in_one_line_namin
                      "--no-figures")
     assert design.returncode == 2
     assert "design kind replicates → lhs; choose" in one_line(design.stderr) and len(design.stderr) < 400
+
+
+# ------------------------------------------------------------------ design sizes
+
+
+@pytest.mark.parametrize(("kind", "samples", "expected"), [
+    ("sobol", 7, r"--samples: a Sobol design needs a power of 2 of at least 2 as the base sample N; got 7, expected 4 or 8$"),
+    ("sobol", 100, r"got 100, expected 64 or 128$"),
+    ("sobol", 1, r"got 1, expected 2$"),
+    ("morris", 1, r"--samples: a Morris design needs at least 2 trajectories; got 1, expected 2 or more$"),
+    ("sweep", 1, r"--samples: a sweep design needs at least 2 levels per lever; got 1, expected 2 or more$"),
+])
+def test_a_sample_size_the_design_cannot_use_is_refused_naming_the_nearest_valid_ones(kind, samples, expected):
+    from scenarios import ScenarioError, resolve
+    from scenarios.designs import make_design
+
+    with pytest.raises(ScenarioError, match=expected):
+        make_design(kind, resolve("baseline"), samples=samples, replicates=1, seed=1)
+
+
+def test_the_command_line_refuses_a_sobol_sample_of_7_in_one_line_without_salibs_warning(tmp_path):
+    done = run_cli("run", "baseline", "--design", "sobol", "--samples", "7", "--out", str(tmp_path / "s"))
+    assert done.returncode == 2
+    assert one_line(done.stderr) == ("error: <command line>: --samples: a Sobol design needs a power of 2 of at least 2 "
+                                     "as the base sample N; got 7, expected 4 or 8")
+    assert not (tmp_path / "s").exists(), "nothing written"
+
+
+def test_a_large_design_says_how_many_runs_it_will_do_and_about_how_long_before_it_starts(tmp_path):
+    done = run_cli("run", "baseline", "--design", "sobol", "--samples", "8", "--replicates", "3", "--workers", "2",
+                   "--no-figures", "--out", str(tmp_path / "s"))
+    assert done.returncode == 0, done.stderr
+    line = one_line(done.stderr)
+    assert re.fullmatch(r"\S+: Sobol sample over \d+ uncertainties, N = 8: [\d,]+ points × 3 replicates = 1,104 runs; "
+                        r"timing the first chunk: 256 runs in [\d.]+ s, so the rest may take about \d+ (s|min) on 2 workers "
+                        r"\(Ctrl-C keeps every finished chunk; the same command resumes\)", line), line
+    assert "results:" in done.stdout and "1,104 runs" in done.stdout
