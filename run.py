@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import sys
 import textwrap
 from pathlib import Path
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.verb is None:
         args = _parser().parse_args(["run", "baseline"])
+    args.command = shlex.join([_program(), *argv])
     from ensemble.results import ResultsMismatchError, ResultsPathError
     from scenarios import ScenarioError
 
@@ -212,7 +214,7 @@ def _run(args: argparse.Namespace) -> int:
     prepare_results_folder(out, overwrite=args.overwrite, protected=_protected(args.results_root))
     folder = ResultsFolder(out)
     seeds = run_seeds(args.seed, args.replicates)
-    folder.start(_manifest(resolved, design, args.seed, seeds, args.chunk_size))
+    folder.start(_manifest(resolved, design, seeds, args))
     layout = WideLayout.of(scenario, [f.path for f in design.factors], design.replicates)
     for line in folder.recover(layout, design.runs, seeds):
         print(line, file=sys.stderr)
@@ -269,15 +271,22 @@ def _default_folder(name: str, args: argparse.Namespace) -> str:
     return "-".join(parts)
 
 
-def _manifest(resolved, design, root_seed: int, seeds: list[int], chunk_size: int) -> dict:
-    from ensemble.results import git_commit, package_version
+def _manifest(resolved, design, seeds: list[int], args: argparse.Namespace) -> dict:
+    from ensemble.results import environment, git_commit, package_version, utc_now
 
     return {
-        "package_version": package_version(), "git_commit": git_commit(PROJECT_ROOT),
+        "package_version": package_version(), "git_commit": git_commit(PROJECT_ROOT), **environment(),
+        "started_utc": utc_now(), "command": args.command, "workers": args.workers, "dask": args.dask,
         "scenario": resolved.scenario.name, "scenario_source": str(resolved.source), "scenario_hash": resolved.digest,
-        "design": design.describe(), "runs": design.runs, "root_seed": root_seed, "seeds": seeds,
-        "chunk_size": chunk_size, "resolved_scenario": resolved.data,
+        "design": design.describe(), "runs": design.runs, "root_seed": args.seed, "seeds": seeds,
+        "chunk_size": args.chunk_size, "resolved_scenario": resolved.data,
     }
+
+
+def _program() -> str:
+    """How the command line was called: ``multivector`` (the installed script) or ``run.py``."""
+    name = Path(sys.argv[0]).name if sys.argv else ""
+    return name if name in ("multivector", "run.py") else "run.py"
 
 
 def _execute(scenario, layout, todo, count: int, total: int, folder, args: argparse.Namespace,

@@ -2,7 +2,8 @@
 
 Layout of a results folder::
 
-    manifest.json                     package version, git commit, scenario and its hash, design, seeds, chunk size
+    manifest.json                     versions (package, git commit, Python, Mesa, numpy), command line, workers,
+                                      UTC start time, scenario and its hash, design, seeds, chunk size
     chunks/chunk-00000000.parquet     one row per (run, step) of the runs of a chunk (here runs 0, 1, …)
     chunks/chunk-00000256.parquet     …the next chunk, named by its first run
     figures/*.png, report.html        drawn from the chunks by ``run.py plot`` and ``run.py report``
@@ -35,11 +36,13 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from importlib import metadata
 from pathlib import Path
@@ -212,6 +215,26 @@ def package_version() -> str:
         return metadata.version("multivector")
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def environment() -> dict[str, str]:
+    """The interpreter and libraries a batch runs under: Python, Mesa and numpy versions (Mesa's read without importing it)."""
+    try:
+        mesa = metadata.version("mesa")
+    except metadata.PackageNotFoundError:
+        mesa = "not installed"
+    return {"python_version": platform.python_version(), "mesa_version": mesa, "numpy_version": np.__version__}
+
+
+def utc_now() -> str:
+    """The time now in UTC, to the second, as ISO 8601 (``2026-05-09T07:35:25Z``)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+INVOCATION_KEYS: tuple[str, ...] = ("started_utc", "command", "workers", "dask", "package_version", "git_commit",
+                                    "python_version", "mesa_version", "numpy_version")
+"""Manifest entries that describe one invocation rather than the batch: a resume may differ in any of them
+(only :data:`MATCHED_KEYS` must match); each resume appends its own to the manifest's ``resumed`` list."""
 
 
 def git_commit(where: Path) -> str:
@@ -457,6 +480,9 @@ class ResultsFolder:
     def start(self, manifest: dict[str, Any]) -> None:
         """Write the manifest (marked ``created_by`` and ``manifest_format``), or check it matches the one already there.
 
+        A resume is refused only if :data:`MATCHED_KEYS` differ; its own :data:`INVOCATION_KEYS`
+        (time, command line, workers, versions) are appended to the manifest's ``resumed`` list.
+
         Raises:
             OldLayoutError: If the folder was written in the layout of an older version.
             ResultsMismatchError: If the folder holds runs of another scenario or design.
@@ -471,14 +497,19 @@ class ResultsFolder:
                     f"{_shown(self.path)} holds another batch{held}: {'; '.join(differences)}; "
                     "choose another folder with --out, or pass --overwrite to discard it"
                 )
+            invocation = {key: manifest[key] for key in INVOCATION_KEYS if key in manifest}
+            if invocation:
+                self._write_manifest({**existing, "resumed": [*existing.get("resumed", []), invocation]})
         else:
-            marked = {"created_by": CREATED_BY, "manifest_format": MANIFEST_FORMAT, **manifest}
             self.path.mkdir(parents=True, exist_ok=True)
-            temporary = self.manifest_path.with_suffix(".json.tmp")
-            temporary.write_text(json.dumps(marked, indent=2, ensure_ascii=False))
-            os.replace(temporary, self.manifest_path)  # a kill mid-write leaves no half manifest
-            self._manifest = marked
+            self._write_manifest({"created_by": CREATED_BY, "manifest_format": MANIFEST_FORMAT, **manifest})
         self.chunks_path.mkdir(exist_ok=True)
+
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
+        temporary = self.manifest_path.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        os.replace(temporary, self.manifest_path)  # a kill mid-write leaves no half manifest
+        self._manifest = manifest
 
     def recover(self, layout: WideLayout, runs: int, seeds: Sequence[int] = ()) -> list[str]:
         """Make the chunk files a batch left behind safe to resume from; return one line per thing done.
@@ -605,6 +636,7 @@ class ResultsFolder:
         arrays = _arrays(table, layout, stored)
         derived = derive([n for n in names if n in DERIVED], arrays, layout.structure)
         frame = pd.DataFrame({key: table.column(key).to_numpy() for key in keys})
+        frame["seed"] = exact_seeds(frame["seed"].to_numpy())
         return frame, {name: derived[name] if name in DERIVED else arrays[name] for name in names}
 
     def load_steps(self, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
@@ -657,6 +689,7 @@ class ResultsFolder:
             arrays.update({name: values for name, values in derive(["hedging_index", "bloc_share"], last, layout.structure).items()})
             indicators = summarise_runs(arrays, layout.coords["power"], BLOCS, layout.coords["state"])
             first = {key: table.column(key).to_numpy()[:: layout.steps] for key in keys}
+            first["seed"] = exact_seeds(first["seed"])
             parts.append(pd.DataFrame({**first, **indicators}))
         if not parts:
             raise FileNotFoundError(f"{self.path} holds no finished run")
@@ -780,6 +813,24 @@ def _shown(path: Path) -> Path:
         return path
 
 
+def exact_seeds(seeds: np.ndarray) -> np.ndarray:
+    """Seeds as a column of Python ints (object dtype), so that pandas never turns one into a float.
+
+    Run seeds are 63-bit (``ensemble.batch.run_seeds``); most exceed 2**53, the
+    largest integer a float64 holds exactly. In an int64 column beside float64
+    columns, pandas' row access (``summary.loc[k]``, ``iloc``, ``apply(axis=1)``)
+    casts the row to float64 and changes the seed; nullable ``Int64`` casts it to
+    ``Float64`` the same way, and an Arrow ``int64`` column makes that access raise.
+    Python ints keep every seed exact; ``frame["seed"].astype("int64")`` gives a
+    NumPy column for vector work.
+    """
+    if seeds.dtype == object:
+        return seeds
+    exact = np.empty(len(seeds), dtype=object)
+    exact[:] = seeds.tolist()
+    return exact
+
+
 def _damaged(path: Path, problem: str) -> str:
     return f"{path}: damaged chunk file ({problem}); run the same 'run.py run' command to check the folder and redo its runs"
 
@@ -833,7 +884,7 @@ def long_frame(keys: pd.DataFrame, arrays: Mapping[str, np.ndarray], layout: Wid
 
     return pd.DataFrame({
         "run": np.repeat(keys["run"].to_numpy(), width),
-        "seed": np.repeat(keys["seed"].to_numpy(), width),
+        "seed": np.repeat(exact_seeds(keys["seed"].to_numpy()), width),
         "step": np.repeat(step, width),
         "quarter": pd.Categorical.from_codes(np.repeat(step.astype(np.int64), width), categories=list(layout.quarters)),
         "outcome": labels(codes["outcome"], names),

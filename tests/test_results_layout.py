@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import platform
+import shlex
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -145,6 +148,41 @@ def test_load_wide_adds_derived_columns(replicates):
     np.testing.assert_array_equal(frame["russia_share.KAZ.security"], frame["alignment.KAZ.security.RUS"])
 
 
+def test_seeds_above_2_to_the_53_stay_exact_in_every_reader(replicates):
+    """Run seeds are 63-bit; pandas' row access of an int64 column beside floats turns them into floats."""
+    folder = ResultsFolder(replicates)
+    seeds = folder.manifest()["seeds"]
+    assert all(type(s) is int and 2**53 < s < 2**63 for s in seeds), "every seed of this batch is beyond float64's integers"
+    summary = folder.load_summary()
+    for k, seed in enumerate(seeds):
+        for value in (summary.loc[k]["seed"], summary.iloc[k]["seed"], summary.loc[k, "seed"], summary.at[k, "seed"]):
+            assert type(value) is int and value == seed, (k, value)
+    assert [row.seed for row in summary.itertuples()] == seeds
+    assert [record["seed"] for record in summary.to_dict("records")] == seeds
+    assert list(summary.apply(lambda row: row["seed"], axis=1)) == seeds
+    assert summary["seed"].astype("int64").tolist() == seeds
+    wide = folder.load_wide(["cohesion"])
+    assert [wide.loc[k]["seed"] for k in range(0, len(wide), 40)] == seeds
+    assert wide[["seed", "cohesion"]].iloc[41]["seed"] == seeds[1]
+    long = folder.load_steps(["cohesion"])
+    assert long[["seed", "value"]].iloc[-1]["seed"] == seeds[-1] and type(long.loc[0, "seed"]) is int
+    table = simulate_table("baseline", seeds[:2], ["cohesion"])
+    assert [table[["seed", "value"]].iloc[k]["seed"] for k in (0, 40)] == seeds[:2]
+
+
+def test_the_manifest_records_versions_command_line_workers_and_time(replicates):
+    from importlib import metadata
+
+    manifest = ResultsFolder(replicates).manifest()
+    assert manifest["python_version"] == platform.python_version()
+    assert manifest["mesa_version"] == metadata.version("mesa") and manifest["numpy_version"] == np.__version__
+    assert manifest["command"] == shlex.join(["run.py", "run", "baseline", "--no-figures", "--out", str(replicates),
+                                              "--replicates", "5", "--workers", "1", "--chunk-size", "2"])
+    assert manifest["workers"] == 1 and manifest["dask"] is None
+    started = datetime.strptime(manifest["started_utc"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert timedelta(0) <= datetime.now(UTC) - started < timedelta(hours=2)
+
+
 def test_an_unknown_outcome_is_refused(replicates):
     with pytest.raises(ValueError, match=r"unknown outcome\(s\) 'hedging'; 'run.py outcomes' lists them"):
         ResultsFolder(replicates).load_steps(["hedging"])
@@ -223,10 +261,17 @@ def test_a_damaged_chunk_file_is_detected_and_redone_on_resume(tmp_path, damage)
 
 def test_resuming_a_finished_batch_checks_it_and_runs_nothing(replicates, tmp_path):
     before = {p.name: p.stat().st_mtime_ns for p in (replicates / "chunks").iterdir()}
-    again = run_cli("run", "baseline", "--replicates", "5", "--workers", "1", "--no-figures", "--out", str(replicates))
+    first = ResultsFolder(replicates).manifest()
+    again = run_cli("run", "baseline", "--replicates", "5", "--workers", "2", "--no-figures", "--out", str(replicates))
     assert again.returncode == 0, again.stderr
     assert "damaged" not in again.stderr
     assert {p.name: p.stat().st_mtime_ns for p in (replicates / "chunks").iterdir()} == before
+    # another command line, worker count and start time do not make it another batch; the resume is recorded
+    manifest = ResultsFolder(replicates).manifest()
+    assert {k: v for k, v in manifest.items() if k != "resumed"} == {k: v for k, v in first.items() if k != "resumed"}
+    resumed = manifest["resumed"][-1]
+    assert resumed["workers"] == 2 and resumed["command"].endswith(f"--workers 2 --no-figures --out {replicates}")
+    assert resumed["started_utc"] >= first["started_utc"] and resumed["numpy_version"] == np.__version__
 
 
 # ------------------------------------------------------------------ folders of the older per-run layout
