@@ -10,6 +10,9 @@ written to ``results/baseline`` with a few key figures. Verbs:
     python run.py claims [CLAIM_ID] [--article ID] [--contested] [--scenario NAME]
     python run.py outcomes
 
+Installing the package (``pip install -e .``) makes this the ``multivector`` command
+(``multivector run baseline``): the same verbs, options and exit codes.
+
 Bad input ends with one line on standard error and a non-zero exit, never a traceback.
 
 Default results folders lie under the results root (``results/`` of the project,
@@ -34,6 +37,8 @@ DESIGNS = ("replicates", "sweep", "lhs", "sobol", "morris")
 DEFAULT_COMPARE_REPLICATES = 30
 DEFAULT_ABLATION_REPLICATES = 12
 DEFAULT_ROOT_SEED = 20210101
+DASK_CONNECT_TIMEOUT = 20.0
+"""Default of --dask-timeout (ensemble.executors.DASK_CONNECT_TIMEOUT; repeated so that --help imports no model)."""
 LARGE_BATCH = 1000
 """Runs from which 'run' says, before it starts, how many runs it will do and about how long they may take."""
 EXIT_BAD_INPUT = 2
@@ -87,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--samples", type=_positive, default=DEFAULT_SAMPLES,
                      help="sweep: levels per lever; lhs: points; sobol: base sample N (power of 2); morris: trajectories")
     run.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster at ADDRESS, or 'local' for a local one")
+    run.add_argument("--dask-timeout", type=_positive_seconds, default=DASK_CONNECT_TIMEOUT, metavar="SECONDS",
+                     help=f"give up on a Dask scheduler that does not answer within SECONDS (default {DASK_CONNECT_TIMEOUT:g})")
     run.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed of the batch, split per run")
     run.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
     run.add_argument("--chunk-size", type=_positive, default=CHUNK_SIZE, metavar="N",
@@ -194,6 +201,16 @@ def _add_results_root(parser: argparse.ArgumentParser) -> None:
                         help="folder under which default results folders are made (default: results/ of the project)")
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
+    return value
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -203,6 +220,7 @@ def _positive(text: str) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from ensemble.batch import run_seeds
+    from ensemble.executors import ClusterError
     from ensemble.results import ResultsFolder, WideLayout, prepare_results_folder, results_folder
     from scenarios import resolve
     from scenarios.designs import make_design
@@ -229,9 +247,14 @@ def _run(args: argparse.Namespace) -> int:
     try:
         _execute(scenario, layout, todo, count, design.runs, folder, args, plan)
     except KeyboardInterrupt:
-        print(f"interrupted: {len(folder.finished())} of {design.runs} runs kept in {_shown(out)} (every finished chunk); "
+        print(f"interrupted: {len(folder.finished()):,} of {design.runs:,} runs kept in {_shown(out)} (every finished chunk); "
               "run the same command to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except ClusterError as error:
+        kept = len(folder.finished())
+        print(f"error: {error}" + (f"; {kept:,} of {design.runs:,} runs kept in {_shown(out)}, the same command resumes"
+                                   if kept else ""), file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(f"results: {_shown(out)} ({design.runs:,} runs of '{scenario.name}', design {design.kind})")
     if not args.no_figures:
         from analysis.report import save_key_figures  # matplotlib: imported only when figures are drawn
@@ -322,7 +345,7 @@ def _execute(scenario, layout, todo, count: int, total: int, folder, args: argpa
               "(Ctrl-C keeps every finished chunk; the same command resumes)", file=sys.stderr)
     progress = _progress(total, total - count)
     try:
-        executor = make_executor(workers, args.dask, chunk_size)
+        executor = make_executor(workers, args.dask, chunk_size, args.dask_timeout)
         folder.write_batch(scenario, todo, layout, executor, on_written=lambda chunk: progress.update(chunk.runs))
     finally:
         progress.close()

@@ -13,9 +13,12 @@ not grow with the size of the batch.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import multiprocessing
+import signal
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import islice
@@ -85,6 +88,14 @@ class Processes:
         return self.workers * IN_FLIGHT_PER_WORKER
 
 
+DASK_CONNECT_TIMEOUT = 20.0
+"""Seconds to wait for a Dask scheduler to answer before giving up (Dask's own default is 30)."""
+
+
+class ClusterError(RuntimeError):
+    """A Dask cluster that cannot be reached, or that failed during a batch; the message is one line."""
+
+
 @dataclass
 class Dask:
     """Runs jobs on a Dask distributed cluster.
@@ -94,23 +105,55 @@ class Dask:
             local cluster of ``workers`` single-threaded worker processes for the batch.
         workers: Worker processes of a local cluster (ignored for a remote one).
         chunk_size: Runs per engine.
+        connect_timeout: Seconds to wait for the scheduler to answer.
     """
 
     address: str | None = None
     workers: int = 2
     chunk_size: int = CHUNK_SIZE
+    connect_timeout: float = DASK_CONNECT_TIMEOUT
 
     def run(self, scenario: Scenario, jobs: Iterable[Job], on_chunk: Callable[[Any], None],
             task: ChunkTask = simulate_chunk) -> None:
-        """Do ``task`` on each chunk on the cluster; the scenario is sent to every worker once."""
+        """Do ``task`` on each chunk on the cluster; the scenario is sent to every worker once.
+
+        A local cluster's worker processes ignore SIGINT, so that Ctrl-C in a terminal reaches
+        only this process: pending chunks are cancelled and the cluster is closed quietly
+        before the ``KeyboardInterrupt`` propagates.
+
+        Raises:
+            ClusterError: If the scheduler does not answer within :attr:`connect_timeout`, or the
+                cluster fails during the batch (a lost connection, workers that keep dying).
+        """
         from distributed import Client, LocalCluster, as_completed
 
         local = self.address in (None, "local")
-        cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None) if local else None
+        shown = "the local Dask cluster" if local else f"the Dask scheduler at {self.address}"
+        cluster = None
         try:
-            with Client(cluster if local else self.address) as client:
+            if local:
+                with _sigint_ignored():  # worker processes started now inherit it
+                    cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, silence_logs=logging.ERROR)
+            try:
+                client = Client(cluster if local else self.address, timeout=self.connect_timeout)
+            except (OSError, ValueError) as error:  # a timeout is an OSError; a malformed address a ValueError
+                reason = "" if "timed out" in str(error).lower() else f" ({_first_line(error)})"
+                raise ClusterError(f"cannot reach {shown} within {self.connect_timeout:g} s{reason}; "
+                                   "check the address (HOST:PORT of a running 'dask scheduler') or use --dask local") from None
+            with client:
                 self._run_on(client, as_completed, scenario, jobs, on_chunk, task, self.chunk_size)
+        except KeyboardInterrupt:
+            logging.getLogger("distributed").setLevel(logging.CRITICAL)  # the cluster's shutdown after a cancel is noisy
+            with _sigint_ignored():  # a second Ctrl-C does not cut the shutdown short
+                if cluster is not None:
+                    cluster.close()
+                    cluster = None
+            raise
+        except Exception as error:
+            if not type(error).__module__.startswith(("distributed", "tornado")):
+                raise
+            raise ClusterError(f"{shown} failed during the batch ({_first_line(error)})") from None
         finally:
             if cluster is not None:
                 cluster.close()
@@ -130,8 +173,27 @@ class Dask:
                 for chunk in islice(queue, 1):
                     futures.add(client.submit(task, shared, chunk, pure=False))
         except KeyboardInterrupt:
+            logging.getLogger("distributed").setLevel(logging.CRITICAL)  # cancelling and closing log warnings by the dozen
             client.cancel(list(futures.futures))
             raise
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT in this process for a while (only the main thread can; elsewhere nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
 
 
 PRELOAD: tuple[str, ...] = ("model.engine", "ensemble.chunks", "ensemble.executors", "scenarios")
@@ -159,8 +221,9 @@ def pool_context() -> BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def make_executor(workers: int = 1, dask: str | None = None, chunk_size: int = CHUNK_SIZE) -> Serial | Processes | Dask:
-    """The executor for a command line's ``--workers N``, ``--dask ADDRESS|local`` and chunk size."""
+def make_executor(workers: int = 1, dask: str | None = None, chunk_size: int = CHUNK_SIZE,
+                  connect_timeout: float = DASK_CONNECT_TIMEOUT) -> Serial | Processes | Dask:
+    """The executor for a command line's ``--workers N``, ``--dask ADDRESS|local`` (and its timeout) and chunk size."""
     if dask is not None:
-        return Dask(dask, workers, chunk_size)
+        return Dask(dask, workers, chunk_size, connect_timeout)
     return Serial(chunk_size) if workers <= 1 else Processes(workers, chunk_size)

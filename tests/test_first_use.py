@@ -3,9 +3,12 @@ batch cannot go where it was asked to."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -121,3 +124,39 @@ def test_a_large_design_says_how_many_runs_it_will_do_and_about_how_long_before_
                         r"timing the first chunk: 256 runs in [\d.]+ s, so the rest may take about \d+ (s|min) on 2 workers "
                         r"\(Ctrl-C keeps every finished chunk; the same command resumes\)", line), line
     assert "results:" in done.stdout and "1,104 runs" in done.stdout
+
+
+# ------------------------------------------------------------------ Dask: an unreachable scheduler, Ctrl-C
+
+
+def test_an_unreachable_dask_scheduler_is_one_line_after_the_connect_timeout(tmp_path):
+    started = time.monotonic()
+    done = run_cli("run", "baseline", "--replicates", "2", "--dask", "127.0.0.1:1", "--dask-timeout", "1", "--no-figures",
+                   "--out", str(tmp_path / "d"))
+    assert done.returncode == 2
+    assert one_line(done.stderr) == ("error: cannot reach the Dask scheduler at 127.0.0.1:1 within 1 s; check the address "
+                                     "(HOST:PORT of a running 'dask scheduler') or use --dask local")
+    assert time.monotonic() - started < 25, "the connect timeout is --dask-timeout, not Dask's 30 s"
+
+
+def test_ctrl_c_on_a_local_dask_cluster_is_one_line_keeps_finished_chunks_and_the_same_command_resumes(tmp_path):
+    """SIGINT to the whole process group, as a terminal's Ctrl-C sends it: the command and the cluster's workers."""
+    out = tmp_path / "d"
+    command = [sys.executable, str(ROOT / "run.py"), "run", "baseline", "--replicates", "900", "--workers", "2",
+               "--chunk-size", "10", "--dask", "local", "--no-figures", "--out", str(out)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    deadline = time.monotonic() + 180
+    while not list(out.glob("chunks/chunk-*.parquet")):
+        assert process.poll() is None and time.monotonic() < deadline, "the batch ended before it could be interrupted"
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130
+    line = one_line(stderr)
+    kept = len(ResultsFolder(out).finished())
+    assert line == (f"interrupted: {kept} of 900 runs kept in {out} (every finished chunk); run the same command to resume")
+    assert 10 <= kept < 900 and kept % 10 == 0, "whole chunks only"
+    resumed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    assert len(ResultsFolder(out).finished()) == 900
