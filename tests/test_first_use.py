@@ -160,3 +160,28 @@ def test_ctrl_c_on_a_local_dask_cluster_is_one_line_keeps_finished_chunks_and_th
     resumed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr
     assert len(ResultsFolder(out).finished()) == 900
+
+
+# ------------------------------------------------------------------ run.py claims
+
+
+def test_a_file_is_parsed_once_per_content_and_every_reader_gets_its_own_copy(tmp_path, monkeypatch):
+    from scenarios import source
+    from scenarios.coverage import claim_uses
+
+    parsed = []
+    original = source._parse
+    monkeypatch.setattr(source, "_parse", lambda path, *rest: parsed.append(path.name) or original(path, *rest))
+    monkeypatch.setattr(source, "_PARSED", {})
+    claim_uses()
+    assert parsed.count("baseline.yaml") == 1, "the baseline, which every library scenario extends, is parsed once"
+    assert max(parsed.count(name) for name in set(parsed)) == 1, "no file is parsed twice"
+    file = tmp_path / "s.yaml"
+    file.write_text("format: 1\nname: s\nnested: {a: [1, 2]}\n")
+    first = source.read_yaml(file)
+    first.data["nested"]["a"].append(3)
+    assert source.read_yaml(file).data["nested"] == {"a": [1, 2]}, "a reader's change does not reach the cache"
+    file.write_text("format: 1\nname: s\nnested: {a: [5]}\n")
+    assert source.read_yaml(file).data["nested"] == {"a": [5]}, "new content is parsed anew"
+    assert source.read_yaml(file, scenario=True).data["name"] == "s"
+
