@@ -185,3 +185,20 @@ def test_a_file_is_parsed_once_per_content_and_every_reader_gets_its_own_copy(tm
     assert source.read_yaml(file).data["nested"] == {"a": [5]}, "new content is parsed anew"
     assert source.read_yaml(file, scenario=True).data["name"] == "s"
 
+
+
+# ------------------------------------------------------------------ browser tests without Chromium
+
+
+def test_the_browser_tests_skip_saying_what_to_install_when_no_chromium_is_on_the_path():
+    test = "tests/test_seminar_page.py::test_model_card_tab"
+    environment = {key: value for key, value in os.environ.items() if key != "MULTIVECTOR_REQUIRE_BROWSER"}
+    environment["PATH"] = str(Path(sys.executable).parent)  # the interpreter's folder only: no chromium on it
+    command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", test]
+    skipped = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300)
+    assert skipped.returncode == 0, skipped.stdout[-3000:]
+    assert "1 skipped" in skipped.stdout and "no Chromium found on the PATH" in skipped.stdout
+    assert "apt install chromium" in skipped.stdout
+    required = subprocess.run(command, cwd=ROOT, env={**environment, "MULTIVECTOR_REQUIRE_BROWSER": "1"},
+                              capture_output=True, text=True, timeout=300)
+    assert required.returncode == 1 and "1 error" in required.stdout, "CI, which installs Chromium, requires it"
