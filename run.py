@@ -367,37 +367,17 @@ def _viz(args: argparse.Namespace) -> int:
 
 
 def _plot(args: argparse.Namespace) -> int:
-    from analysis.report import save_figures
+    from analysis.report import save_figures, save_sensitivity
 
-    for path in save_figures(_results(args.results)) + _sensitivity_figures(args.results, args.indicator):
+    results = _results(args.results)
+    for path in save_figures(results):
         print(f"figure: {_shown(path)}")
+    sensitivity = save_sensitivity(results, args.indicator)  # sobol and morris designs only
+    if sensitivity is not None:
+        print(f"figure: {_shown(sensitivity.figure)} (indices: {_shown(sensitivity.figure.with_suffix('.csv'))})")
+        if sensitivity.warning:
+            print(f"warning: {sensitivity.warning}", file=sys.stderr)
     return 0
-
-
-def _sensitivity_figures(results: Path, indicator: str) -> list[Path]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from analysis.plots import sensitivity_indices
-    from analysis.sensitivity import indices
-    from analysis.style import STYLE, stamp
-    from ensemble.results import ResultsFolder
-
-    folder = ResultsFolder(results)
-    manifest = folder.manifest()
-    if manifest["design"]["kind"] not in ("sobol", "morris"):
-        return []
-    table = indices(manifest, folder.load_summary(), indicator, seed=manifest["root_seed"])
-    path = folder.path / "figures" / f"sensitivity_{indicator}.png"
-    with matplotlib.rc_context(STYLE):
-        ax = sensitivity_indices(table, title=f"{manifest['design']['kind'].capitalize()} indices of {indicator}")
-        stamp(ax.figure, manifest["scenario"], folder.path.name, manifest["package_version"])
-        ax.figure.savefig(path, bbox_inches="tight")
-        plt.close(ax.figure)
-    table.to_csv(path.with_suffix(".csv"), index=False)
-    return [path]
 
 
 def _report(args: argparse.Namespace) -> int:

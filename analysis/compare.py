@@ -19,6 +19,9 @@ BOOTSTRAP_RESAMPLES = 2000
 CONFIDENCE = 0.95
 """Coverage of the interval of the mean paired difference."""
 
+SAME_SHIFT = 1e-9
+"""Paired differences whose SD is below this share of their largest size count as one shift in every run (d_z undefined)."""
+
 
 @dataclass(frozen=True)
 class PairedStats:
@@ -36,7 +39,7 @@ class PairedStats:
         p10_diff: 10th percentile of ``b − a`` (spread of run-level effects).
         p90_diff: 90th percentile of ``b − a``.
         effect_size: Cohen's d for paired data (d_z): mean difference / SD of differences;
-            0 when every difference is 0.
+            NaN (undefined) when every run changes by the same amount, SD 0 (see :func:`effect_text`).
         share_higher: Share of runs in which B is above A.
     """
 
@@ -86,11 +89,13 @@ def paired_stats(metric: str, a: np.ndarray, b: np.ndarray, seed: int) -> Paired
     diff = b - a
     low, high = bootstrap_mean_interval(diff, seed)
     spread = diff.std(ddof=1) if diff.size > 1 else 0.0
+    if spread <= SAME_SHIFT * max(float(np.abs(diff).max(initial=0.0)), np.finfo(float).tiny):
+        spread = 0.0  # the same shift in every run, up to rounding (b − a of floats)
     return PairedStats(
         metric=metric, n=int(diff.size), median_a=float(np.median(a)), median_b=float(np.median(b)),
         mean_diff=float(diff.mean()), ci_low=low, ci_high=high, median_diff=float(np.median(diff)),
         p10_diff=float(np.percentile(diff, 10)), p90_diff=float(np.percentile(diff, 90)),
-        effect_size=float(diff.mean() / spread) if spread > 0 else 0.0,
+        effect_size=float(diff.mean() / spread) if spread > 0 else float("nan"),
         share_higher=float((diff > 0).mean()),
     )
 
@@ -164,11 +169,20 @@ def markdown_table(stats: Sequence[PairedStats], units: Sequence[str], a: str, b
             f"| `{stat.metric}` | {unit} | {stat.median_a:.4g} | {stat.median_b:.4g} "
             f"| {stat.mean_diff:+.4g} [{stat.ci_low:+.4g}, {stat.ci_high:+.4g}] "
             f"| {stat.median_diff:+.4g} [{stat.p10_diff:+.4g}, {stat.p90_diff:+.4g}] "
-            f"| {_effect_text(stat.effect_size)} | {stat.share_higher:.0%} |"
+            f"| {effect_text(stat)} | {stat.share_higher:.0%} |"
         )
     return "\n".join(lines) + "\n"
 
 
-def _effect_text(value: float) -> str:
-    """Effect sizes beyond ±100 mean the runs barely differ in noise; shown as such."""
+def effect_text(stat: PairedStats) -> str:
+    """The effect size d_z as text: a number, ``>+100``/``<−100`` when the runs barely differ in noise, or why it is undefined.
+
+    With every run changed by the same amount the SD of the changes is 0 and d_z does not
+    exist; the text says so (``all runs shift by +0.05; d_z undefined``, or ``no run changes``).
+    """
+    value = stat.effect_size
+    if np.isnan(value):
+        if stat.mean_diff == 0:
+            return "no run changes; d_z undefined"
+        return f"all runs shift by the same amount ({stat.mean_diff:+.4g}); d_z undefined"
     return f"{value:+.2f}" if abs(value) < 100 else (">+100" if value > 0 else "<−100")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -12,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from analysis.compare import AblationEffect, PairedStats
+from analysis.compare import AblationEffect, PairedStats, effect_text
 from analysis.style import OKABE_ITO
 
 LOW, HIGH = 0.1, 0.9
@@ -29,7 +30,8 @@ def quantile_bands(frame: pd.DataFrame, by: str | None) -> pd.DataFrame:
 
 
 def fan_chart(frame: pd.DataFrame, by: str | None = None, ax: Axes | None = None,
-              title: str = "", ylabel: str = "") -> Axes:
+              title: str = "", ylabel: str = "", legend: str | None = "below",
+              labels: Mapping[str, str] | None = None) -> Axes:
     """Median line with a 10–90 % band over runs, one colour per group.
 
     Args:
@@ -38,6 +40,9 @@ def fan_chart(frame: pd.DataFrame, by: str | None = None, ax: Axes | None = None
         ax: Axes to draw on; a new figure when None.
         title: Axes title.
         ylabel: Label of the y axis (give the unit).
+        legend: Where the groups' legend goes, always outside the data: ``"below"`` the
+            axis (in as many columns as fit), ``"right"`` of it (one column), or None.
+        labels: Group value → the name shown in the legend (the value itself when missing).
 
     Returns:
         The Axes drawn on.
@@ -47,13 +52,28 @@ def fan_chart(frame: pd.DataFrame, by: str | None = None, ax: Axes | None = None
     groups = [(None, bands)] if by is None else list(bands.groupby(by, observed=True))
     for colour, (label, part) in zip(_colours(len(groups)), groups, strict=True):
         ax.fill_between(part["step"], part["low"], part["high"], color=colour, alpha=0.2, linewidth=0)
-        ax.plot(part["step"], part["median"], color=colour, label=label)
+        shown = None if label is None else (labels or {}).get(str(label), str(label))
+        ax.plot(part["step"], part["median"], color=colour, label=shown)
     _quarter_ticks(ax, bands)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
-    if by is not None:
-        ax.legend(fontsize=7, ncol=min(len(groups), 6), frameon=False)
+    if by is not None and legend is not None:
+        outside_legend(ax, legend)
     return ax
+
+
+def outside_legend(ax: Axes, where: str = "below") -> None:
+    """The axes' legend outside its data: ``below`` the tick labels in as many columns as fit, or ``right`` of the axes."""
+    handles, names = ax.get_legend_handles_labels()
+    if where == "right":
+        ax.legend(handles, names, fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+        return
+    renderer = ax.figure.canvas.get_renderer()
+    for columns in range(len(names), 0, -1):  # as many columns as fit the axes' width
+        drawn = ax.legend(handles, names, fontsize=7, frameon=False, ncol=columns, loc="upper center",
+                          bbox_to_anchor=(0.5, -0.14), borderaxespad=0)
+        if drawn.get_window_extent(renderer).width <= ax.get_window_extent(renderer).width:
+            break
 
 
 def end_state_distribution(frame: pd.DataFrame, by: str, ax: Axes | None = None,
@@ -69,6 +89,10 @@ def end_state_distribution(frame: pd.DataFrame, by: str, ax: Axes | None = None,
     for body, colour in zip(parts["bodies"], _colours(len(labels)), strict=True):
         body.set_facecolor(colour)
         body.set_alpha(0.5)
+    for key in ("cbars", "cmins", "cmaxes", "cmedians"):
+        if key in parts:
+            parts[key].set_color("#333333")
+            parts[key].set_linewidth(0.9)
     ax.set_xticks(np.arange(1, len(labels) + 1), labels)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
@@ -79,10 +103,21 @@ def _colours(n: int) -> list[str]:
     return [OKABE_ITO[i % len(OKABE_ITO)] for i in range(n)]
 
 
+YEAR_LABEL_INCHES = 0.5
+"""Room a year label needs on the time axis (four digits at 7 pt and a gap); years are labelled every k-th year to fit."""
+
+
+def _axes_width_inches(ax: Axes) -> float:
+    return ax.get_position().width * ax.figure.get_figwidth()
+
+
 def _quarter_ticks(ax: Axes, bands: pd.DataFrame) -> None:
+    """A tick at each year's first quarter, labelled every year, or every second (third…) year where labels would touch."""
     steps = bands[["step", "quarter"]].drop_duplicates().sort_values("step")
     yearly = steps[steps["quarter"].astype(str).str.endswith("Q1")]
-    ax.set_xticks(yearly["step"], [q[:4] for q in yearly["quarter"].astype(str)], fontsize=7)
+    years = [q[:4] for q in yearly["quarter"].astype(str)]
+    stride = max(1, int(np.ceil(len(years) * YEAR_LABEL_INCHES / max(_axes_width_inches(ax), 0.1))))
+    ax.set_xticks(yearly["step"], [year if i % stride == 0 else "" for i, year in enumerate(years)], fontsize=7)
 
 
 def paired_differences(differences: Sequence[np.ndarray], stats: Sequence[PairedStats], units: Sequence[str],
@@ -114,10 +149,14 @@ def paired_differences(differences: Sequence[np.ndarray], stats: Sequence[Paired
         ax.set_xlim(-half, half)
         ax.set_yticks([0], [f"{stat.metric}\n[{unit}]"], fontsize=7)
         ax.set_ylim(-0.5, 0.5)
+        size = effect_text(stat)
+        ax.annotate(size if np.isnan(stat.effect_size) else f"d_z {size}", xy=(1.0, 0.5), xycoords="axes fraction",
+                    xytext=(6, 0), textcoords="offset points", fontsize=7, ha="left", va="center", color="#333333")
         ax.tick_params(axis="x", labelsize=7)
         ax.grid(axis="y", visible=False)
     axes[0, 0].set_title(title)
-    axes[-1, 0].set_xlabel("paired change per run (B − A); diamond: mean with 95 % interval", fontsize=7)
+    axes[-1, 0].set_xlabel("paired change per run (B − A); diamond: mean with 95 % interval; "
+                           "right: effect size d_z (mean change / SD of the changes)", fontsize=7)
     figure.tight_layout()
     return figure
 
@@ -130,6 +169,8 @@ def _symmetric_half_width(diff: np.ndarray, stat: PairedStats) -> float:
     """
     level = max(abs(stat.median_a), abs(stat.median_b))
     spread = max(np.abs(diff).max(initial=0.0), abs(stat.ci_low), abs(stat.ci_high))
+    if max(spread, level) == 0:  # nothing changes and the level is 0: any scale shows it; no 1e-9 axis
+        return 1.0
     return 1.1 * max(spread, 0.05 * level, 1e-9)
 
 
@@ -270,7 +311,7 @@ def _triangle_frame(ax: Axes) -> None:
             ax.plot(x, y, color="#bbbbbb", linewidth=0.5, zorder=0)
             dx, dy, ha, va = {"china": (0, -0.025, "center", "top"), "west": (0.02, 0, "left", "center"),
                               "russia": (-0.02, 0, "right", "center")}[bloc]
-            ax.text(x[0] + dx, y[0] + dy, f"{k:.0%}", fontsize=5.5, color="#777777", ha=ha, va=va)
+            ax.text(x[0] + dx, y[0] + dy, f"{k:.0%}", fontsize=6.5, color="#666666", ha=ha, va=va)
     style = {"fontsize": 8, "fontweight": "bold"}
     ax.text(-0.04, -0.04, CORNER_LABELS[0], ha="right", va="top", **style)
     ax.text(1.04, -0.04, CORNER_LABELS[1], ha="left", va="top", **style)
@@ -288,7 +329,7 @@ def _ordered(column: pd.Series, present: set[str]) -> list[str]:
 
 
 def alignment_triangles(frame: pd.DataFrame, title: str = "Alignment by bloc (Russia + China + West = 1)") -> Figure:
-    """One small alignment triangle per state, side by side, with a shared legend.
+    """One alignment triangle per state, three to a row, with a shared legend (in the grid's empty cell when there is one).
 
     Args:
         frame: Long table rows of outcome ``bloc_share`` for all states.
@@ -299,17 +340,21 @@ def alignment_triangles(frame: pd.DataFrame, title: str = "Alignment by bloc (Ru
     """
     rows = frame[frame["outcome"] == "bloc_share"] if "outcome" in frame else frame
     states = _ordered(rows["state"], set(rows["state"].dropna().astype(str)))
-    columns = min(len(states), 5)
+    columns = min(len(states), 3)
     lines = -(-len(states) // columns)
-    figure, axes = plt.subplots(lines, columns, figsize=(3.1 * columns, 2.8 * lines + 0.5), squeeze=False)
+    figure, axes = plt.subplots(lines, columns, figsize=(3.3 * columns, 3.1 * lines + 0.4), squeeze=False)
     for ax, state in zip(axes.flat, states, strict=False):
         alignment_triangle(rows, state, ax=ax)
     for ax in axes.flat[len(states):]:
         ax.set_axis_off()
-    figure.legend(handles=_triangle_legend(rows, axes.flat[0]), loc="lower center", ncol=6, frameon=False, fontsize=8,
-                  bbox_to_anchor=(0.5, 0.02))
+    handles = _triangle_legend(rows, axes.flat[0])
     figure.suptitle(title, fontsize=10)
-    figure.tight_layout(rect=(0, 0.08, 1, 1))
+    if len(states) < axes.size:  # the first empty cell holds the legend
+        axes.flat[len(states)].legend(handles=handles, loc="center", frameon=False, fontsize=8)
+        figure.tight_layout()
+    else:
+        figure.legend(handles=handles, loc="lower center", ncol=6, frameon=False, fontsize=8, bbox_to_anchor=(0.5, 0.0))
+        figure.tight_layout(rect=(0, 0.08, 1, 1))
     return figure
 
 
@@ -330,7 +375,8 @@ def _triangle_legend(rows: pd.DataFrame, ax: Axes) -> list:
 
 # ------------------------------------------------------------------ sensitivity analysis
 
-def sensitivity_indices(table: pd.DataFrame, ax: Axes | None = None, title: str = "", xlabel: str | None = None) -> Axes:
+def sensitivity_indices(table: pd.DataFrame, ax: Axes | None = None, title: str = "", xlabel: str | None = None,
+                        labels: Mapping[str, str] | None = None, top: int | None = None, warning: str | None = None) -> Axes:
     """Horizontal bars of sensitivity indices per parameter, with confidence whiskers, largest on top.
 
     Sobol tables (columns ``parameter, S1, S1_conf, ST, ST_conf``) give
@@ -344,6 +390,9 @@ def sensitivity_indices(table: pd.DataFrame, ax: Axes | None = None, title: str 
         ax: Axes to draw on; a new figure when None.
         title: Axes title.
         xlabel: Label of the x axis; a default naming the method when None.
+        labels: Parameter → the name shown (the parameter itself when missing).
+        top: Draw only the ``top`` largest; a note under the axis says how many are left out.
+        warning: A caution printed in the figure, under the title (e.g. that the sample is too small).
 
     Returns:
         The Axes drawn on. Its bar containers are labelled ``S1 (first order)``
@@ -358,19 +407,29 @@ def sensitivity_indices(table: pd.DataFrame, ax: Axes | None = None, title: str 
     else:
         raise ValueError(f"expected Sobol (S1, ST) or Morris (mu_star, sigma) columns, got {list(table.columns)}")
     ordered = table.sort_values(key, ascending=False, kind="stable").reset_index(drop=True)
-    ax = ax or plt.subplots(figsize=(7, 0.38 * len(ordered) + 1.3))[1]
+    left_out = max(0, len(ordered) - top) if top else 0
+    ordered = ordered.head(len(ordered) - left_out)
+    ax = ax or plt.subplots(figsize=(7.5, 0.32 * len(ordered) + 1.6))[1]
     positions = np.arange(len(ordered))[::-1].astype(float)
     height = 0.38
     for offset, colour, (column, label) in zip((height / 2, -height / 2), (OKABE_ITO[0], OKABE_ITO[5]), bars, strict=True):
         conf = ordered[f"{column}_conf"].to_numpy() if f"{column}_conf" in ordered else None
         ax.barh(positions + offset, ordered[column], height=height, color=colour, label=label, xerr=conf,
                 error_kw={"ecolor": "black", "elinewidth": 0.8, "capsize": 2})
-    ax.set_yticks(positions, ordered["parameter"].astype(str), fontsize=7)
+    ax.set_yticks(positions, [(labels or {}).get(p, p) for p in ordered["parameter"].astype(str)], fontsize=7)
+    ax.set_ylim(-0.7, len(ordered) - 0.3)
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel(xlabel if xlabel is not None else f"{default_label}; whiskers: confidence interval")
-    ax.legend(fontsize=7, frameon=False, loc="lower right")
-    ax.set_title(title)
+    label = xlabel if xlabel is not None else f"{default_label}; whiskers: 95 % confidence interval"
+    if left_out:
+        label += f"\n{left_out} smaller {'factor' if left_out == 1 else 'factors'} not shown"
+    ax.set_xlabel(label, fontsize=8)
+    ax.legend(fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, borderaxespad=0.2)
+    lines = textwrap.wrap(f"⚠ {warning}", width=int(_axes_width_inches(ax) * 17)) if warning else []
+    if lines:  # between the title and the legend, wrapped to the axes' width
+        ax.annotate("\n".join(lines), xy=(0.0, 1.0), xycoords="axes fraction", xytext=(0, 17), textcoords="offset points",
+                    fontsize=7, color="#B34400", ha="left", va="bottom", linespacing=1.3)
+    ax.set_title(title, pad=20 + 9.5 * len(lines), loc="left", fontsize=9)
     return ax
 
 
@@ -381,13 +440,26 @@ _HORIZONTAL: dict[str, object] = (
 )
 """Keyword for a horizontal box plot (``vert`` is deprecated from Matplotlib 3.10)."""
 
-def summary_distributions(summary: pd.DataFrame, units: dict[str, str], title: str = "") -> Figure:
+DOTS_SHOWN = 400
+"""Most runs drawn as dots in a distribution panel (a fixed random subset beyond that; the box uses every run)."""
+
+DOT_COLOURS: tuple[str, ...] = tuple(c for c in OKABE_ITO if c not in ("#F0E442", "#000000"))
+"""Dot colours: the palette without its yellow (faint on white) and black (hides the box)."""
+
+
+def summary_distributions(summary: pd.DataFrame, units: dict[str, str], title: str = "",
+                          labels: Mapping[str, str] | None = None) -> Figure:
     """One small panel per summary indicator: box (25–75 %, whiskers 10–90 %) and every run as a dot.
+
+    The box and its median are drawn over the dots; with more than :data:`DOTS_SHOWN`
+    runs a fixed random subset of them is drawn as dots (the box still uses every run).
+    An indicator whose values are all whole numbers gets whole-number ticks.
 
     Args:
         summary: One row per run, one column per indicator.
         units: Indicator → unit, in the order to draw; indicators missing from ``summary`` are skipped.
         title: Figure title.
+        labels: Indicator → panel title (the indicator's name when missing).
 
     Returns:
         The figure (one Axes per indicator).
@@ -396,19 +468,23 @@ def summary_distributions(summary: pd.DataFrame, units: dict[str, str], title: s
     columns = min(len(names), 3) or 1
     lines = -(-len(names) // columns) or 1
     figure, axes = plt.subplots(lines, columns, figsize=(3.6 * columns, 2.3 * lines + 0.6), squeeze=False)
-    jitter = np.random.default_rng(0)  # fixed jitter so a figure redraws identically
+    jitter = np.random.default_rng(0)  # fixed jitter and subset so a figure redraws identically
     for number, (ax, name) in enumerate(zip(axes.flat, names, strict=False)):
         values = summary[name].dropna().to_numpy(dtype=float)
-        colour = OKABE_ITO[number % len(OKABE_ITO)]
-        ax.boxplot([values], **_HORIZONTAL, whis=(LOW * 100, HIGH * 100), showfliers=False, widths=0.5,
-                   medianprops={"color": "black"}, boxprops={"color": "#555555"})
-        ax.scatter(values, 1 + jitter.uniform(-0.18, 0.18, len(values)), s=10, color=colour, alpha=0.6, linewidth=0, zorder=3)
+        shown = values if len(values) <= DOTS_SHOWN else jitter.choice(values, DOTS_SHOWN, replace=False)
+        colour = DOT_COLOURS[number % len(DOT_COLOURS)]
+        ax.scatter(shown, 1 + jitter.uniform(-0.18, 0.18, len(shown)), s=10, color=colour, alpha=0.45, linewidth=0, zorder=2)
+        ax.boxplot([values], **_HORIZONTAL, whis=(LOW * 100, HIGH * 100), showfliers=False, widths=0.5, zorder=3,
+                   patch_artist=True, medianprops={"color": "black", "linewidth": 2},
+                   boxprops={"facecolor": "none", "edgecolor": "#222222", "linewidth": 1.1},
+                   whiskerprops={"color": "#222222"}, capprops={"color": "#222222"})
         ax.set_yticks([])
         ax.grid(axis="y", visible=False)
-        ax.set_title(name, fontsize=8)
+        ax.set_title((labels or {}).get(name, name), fontsize=8)
         ax.set_xlabel(units[name], fontsize=7)
         ax.tick_params(axis="x", labelsize=7)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        whole = len(values) > 0 and np.all(values == np.round(values))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=bool(whole)))
     for ax in axes.flat[len(names):]:
         ax.set_axis_off()
     figure.suptitle(title, fontsize=10)

@@ -11,6 +11,7 @@ import base64
 import html
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,20 +23,61 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.plots import HIGH, LOW, alignment_triangles, end_state_distribution, fan_chart, summary_distributions
+from analysis.plots import (
+    HIGH,
+    LOW,
+    alignment_triangles,
+    end_state_distribution,
+    fan_chart,
+    sensitivity_indices,
+    summary_distributions,
+)
 from analysis.style import STYLE, stamp
 from ensemble.results import ResultsFolder
-from model.outcomes import SUMMARY
+from model.outcomes import STATE_SEPARATOR, STATE_SUMMARY, SUMMARY, summary_definition
 from scenarios import citations, load_registry
+from scenarios.designs import design_summary
 
 KEY_OUTCOMES = ["russia_share", "hedging_index", "corridor_share", "summit_formats", "cohesion"]
 """Outcomes the key figures draw on."""
+
+INDICATOR_LABELS: dict[str, str] = {
+    "hedging_index": "Hedging index (mean over states)",
+    "russia_security_share": "Russia's security share (mean)",
+    "china_economy_share": "China's economic share (mean)",
+    "west_diplomacy_share": "West's diplomatic share (mean)",
+    "cohesion": "Regional cohesion",
+    "summit_formats": "C5+X dialogues at summit level",
+    "circumvention_bn": "Re-exports to Russia",
+    "designations": "Firms designated",
+    "unrest_events": "Unrest events",
+}
+"""Summary indicator → how figures and tables name it (:data:`model.outcomes.SUMMARY` holds the definitions)."""
+
+STATE_LABELS: dict[str, str] = {
+    "hedging_index": "Hedging index",
+    "largest_share": "Largest single power's share",
+    "russia_security_share": "Russia's security share",
+    "china_economy_share": "China's economic share",
+}
+"""Per-state indicator (``<indicator>__<state>``) → how the report's per-state table names it."""
+
+SENSITIVITY_INDICATOR = "russia_security_share"
+"""Indicator of the sensitivity figure and indices table (``run.py plot --indicator`` chooses another)."""
+
+
+def names_of(manifest: dict[str, Any]) -> dict[str, str]:
+    """Code → name of the scenario's states, powers, corridors and formats, from the manifest's resolved scenario."""
+    scenario = manifest.get("resolved_scenario", {})
+    return {code: str(item.get("name", code)) for key in ("states", "powers", "corridors", "formats")
+            for code, item in scenario.get(key, {}).items() if isinstance(item, dict)}
 
 
 def save_key_figures(folder: ResultsFolder) -> list[Path]:
     """Draw the headline figures of a batch into ``<folder>/figures`` and return their paths."""
     frame = folder.load_steps(KEY_OUTCOMES)
-    return [_save(folder, name, partial(draw, frame)) for name, draw in _FIGURES.items()]
+    names = names_of(folder.manifest())
+    return [_save(folder, name, partial(draw, frame, names)) for name, draw in _FIGURES.items()]
 
 
 def save_figures(folder: ResultsFolder | Path | str) -> list[Path]:
@@ -58,12 +100,85 @@ def save_figures(folder: ResultsFolder | Path | str) -> list[Path]:
     folder = _open(folder)
     frame = folder.load_steps([*KEY_OUTCOMES, "bloc_share"])
     summary = folder.load_summary()
+    names = names_of(folder.manifest())
     units = {name: summary_unit(name, definition) for name, definition in SUMMARY.items()}
-    drawers: dict[str, Callable[[], Figure]] = {name: partial(draw, frame) for name, draw in _FIGURES.items()}
+    drawers: dict[str, Callable[[], Figure]] = {name: partial(draw, frame, names) for name, draw in _FIGURES.items()}
     drawers["alignment_triangles"] = partial(alignment_triangles, frame)
     drawers["summary_indicators"] = partial(
-        summary_distributions, summary, units, title="Summary indicators over runs (last quarter or whole horizon)")
+        summary_distributions, summary, units, title="Summary indicators over runs (last quarter or whole horizon)",
+        labels=INDICATOR_LABELS)
     return [_save(folder, name, draw) for name, draw in drawers.items()]
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Sensitivity indices of one indicator of a Sobol or Morris batch, drawn and tabulated.
+
+    Attributes:
+        indicator: The summary indicator.
+        table: One row per factor (:func:`analysis.sensitivity.indices`), largest first.
+        figure: The PNG drawn (its indices also as CSV beside it).
+        warning: Why the indices should not be read as they stand (too small a sample), or None.
+    """
+
+    indicator: str
+    table: pd.DataFrame
+    figure: Path
+    warning: str | None
+
+
+SENSITIVITY_BARS = 20
+"""Factors drawn in the sensitivity figure (the largest; the CSV holds every one)."""
+
+
+def save_sensitivity(folder: ResultsFolder | Path | str, indicator: str = SENSITIVITY_INDICATOR) -> Sensitivity | None:
+    """Sobol or Morris indices of one indicator: figure (PNG) and table (CSV) in ``<folder>/figures``; None for other designs.
+
+    The figure and the returned warning say when the sample is too small for the
+    indices to be read (:func:`analysis.sensitivity.reliability_warning`).
+
+    Raises:
+        ValueError: If the indicator is not a summary indicator, or design points have no finished run.
+    """
+    from analysis.sensitivity import indices, reliability_warning
+
+    folder = _open(folder)
+    manifest = folder.manifest()
+    design = manifest["design"]
+    if design["kind"] not in ("sobol", "morris"):
+        return None
+    summary = folder.load_summary()
+    if indicator not in summary or indicator in ("run", "seed", "point") or indicator.startswith("factor."):
+        known = [n for n in summary if n not in ("run", "seed", "point") and not n.startswith("factor.")]
+        raise ValueError(f"unknown indicator {indicator!r}; expected one of: {', '.join(known)}")
+    table = indices(manifest, summary, indicator, seed=manifest["root_seed"])
+    warning = reliability_warning(table, design)
+    labels = factor_labels(manifest)
+    kind = "Sobol" if design["kind"] == "sobol" else "Morris"
+    title = f"{kind} indices: {_indicator_label(indicator)}\n{design_summary(design)}"
+    path = _save(folder, f"sensitivity_{indicator}", lambda: sensitivity_indices(
+        table, title=title, labels=labels, top=SENSITIVITY_BARS, warning=warning).figure)
+    table.assign(label=[labels.get(p, p) for p in table["parameter"]]).to_csv(path.with_suffix(".csv"), index=False)
+    return Sensitivity(indicator, table, path, warning)
+
+
+def factor_labels(manifest: dict[str, Any]) -> dict[str, str]:
+    """Design factor (key path) → a readable name: the entry's name and the field in words (``Russia: standing``)."""
+    names = names_of(manifest)
+    labels = {}
+    for factor in manifest.get("design", {}).get("factors", []):
+        parts = str(factor["path"]).split(".")
+        field = parts[-1].replace("_", " ")
+        owner = names.get(parts[1], parts[1]) if len(parts) == 3 else parts[0].capitalize()
+        labels[factor["path"]] = f"{owner}: {field}"
+    return labels
+
+
+def _indicator_label(name: str) -> str:
+    indicator, _, state = name.rpartition(STATE_SEPARATOR)
+    if indicator in STATE_LABELS and state:
+        return f"{STATE_LABELS[indicator]} ({state})"
+    return INDICATOR_LABELS.get(name, name)
 
 
 def _open(folder: ResultsFolder | Path | str) -> ResultsFolder:
@@ -113,37 +228,40 @@ def summary_unit(name: str, definition: str) -> str:
     return "share" if "share" in name or "share" in definition else ""
 
 
-def _russia_security(frame: pd.DataFrame) -> Figure:
+def _russia_security(frame: pd.DataFrame, names: dict[str, str]) -> Figure:
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6), width_ratios=[2, 1])
     rows = frame[(frame["outcome"] == "russia_share") & (frame["domain"] == "security")]
-    fan_chart(rows, by="state", ax=left, title="Russia's share of security alignment (median, 10–90 %)", ylabel="share")
+    fan_chart(rows, by="state", ax=left, title="Russia's share of security alignment (median, 10–90 %)", ylabel="share",
+              labels=names)
     end_state_distribution(rows, by="state", ax=right, title="Last quarter", ylabel="share")
     return figure
 
 
-def _hedging(frame: pd.DataFrame) -> Figure:
-    figure, axes = plt.subplots(1, 3, figsize=(13, 3.4), sharey=True)
+def _hedging(frame: pd.DataFrame, names: dict[str, str]) -> Figure:
+    figure, axes = plt.subplots(1, 3, figsize=(11, 3.4), sharey=True)
     for ax, domain in zip(axes, ("security", "economy", "diplomacy"), strict=True):
         rows = frame[(frame["outcome"] == "hedging_index") & (frame["domain"] == domain)]
-        fan_chart(rows, by="state", ax=ax, title=f"Hedging index: {domain}", ylabel="0 = one partner, 1 = even")
+        fan_chart(rows, by="state", ax=ax, title=f"Hedging index: {domain}",
+                  ylabel="0 = one partner, 1 = even" if ax is axes[0] else "",
+                  legend="right" if ax is axes[-1] else None, labels=names)
     return figure
 
 
-def _corridors(frame: pd.DataFrame) -> Figure:
+def _corridors(frame: pd.DataFrame, names: dict[str, str]) -> Figure:
     figure, ax = plt.subplots(figsize=(8, 3.6))
     fan_chart(frame[frame["outcome"] == "corridor_share"], by="corridor", ax=ax,
-              title="Share of the region's freight by route", ylabel="share")
+              title="Share of the region's freight by route", ylabel="share", legend="right", labels=names)
     return figure
 
 
-def _formats(frame: pd.DataFrame) -> Figure:
+def _formats(frame: pd.DataFrame, names: dict[str, str]) -> Figure:
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4))
     fan_chart(frame[frame["outcome"] == "summit_formats"], ax=left, title="C5+X dialogues at summit level", ylabel="count")
     fan_chart(frame[frame["outcome"] == "cohesion"], ax=right, title="Regional cohesion", ylabel="0–1")
     return figure
 
 
-_FIGURES: dict[str, Callable[[pd.DataFrame], Figure]] = {
+_FIGURES: dict[str, Callable[[pd.DataFrame, dict[str, str]], Figure]] = {
     "russia_security_share": _russia_security,
     "hedging_index": _hedging,
     "corridor_shares": _corridors,
@@ -161,7 +279,8 @@ CAPTIONS: dict[str, str] = {
     "alignment_triangles": "Alignment by bloc, renormalised so that Russia + China + West = 1 (other blocs left out; "
                            "their share is in each title). Lines: median path over runs per domain, from the hollow "
                            "marker (first quarter) to the filled one (last quarter); faint dots: each run's last quarter.",
-    "summary_indicators": "Summary indicators per run: box 25–75 %, whiskers 10–90 %, line at the median; dots are runs.",
+    "summary_indicators": "Summary indicators per run: box 25–75 %, whiskers 10–90 %, thick line at the median, over every "
+                          "run; dots are runs (400 of them, drawn at random, when there are more).",
 }
 """Figure name → caption in the report."""
 
@@ -190,11 +309,14 @@ def write_report(folder: ResultsFolder | Path | str, out: Path | str | None = No
     folder = _open(folder)
     manifest = folder.manifest()
     figures = save_figures(folder)
+    sensitivity = save_sensitivity(folder)
     scenario = manifest.get("resolved_scenario", {})
+    summary = folder.load_summary()
     body = [
         _header(manifest, scenario),
         _section("Run record", _manifest_table(manifest, len(folder.finished()))),
-        _section("Summary indicators", _summary_table(folder.load_summary())),
+        _section("Summary indicators", _summary_table(summary) + _state_table(summary, names_of(manifest))),
+        _section("Sensitivity", _sensitivity_section(sensitivity, manifest, summary)) if sensitivity is not None else "",
         _section("Figures", "".join(_figure(path) for path in figures)),
         _section("Claims cited by the scenario", _claims_table(scenario)),
     ]
@@ -240,8 +362,8 @@ def _table(headers: Iterable[str], rows: Iterable[Iterable[str]], css: str = "")
 
 
 def _manifest_table(manifest: dict[str, Any], finished: int) -> str:
-    planned = len(manifest.get("seeds", [])) or manifest.get("design", {}).get("replicates", 0)
     design = manifest.get("design", {})
+    planned = manifest.get("runs") or len(design.get("points", [])) * design.get("replicates", 0)
     claims_off = manifest.get("resolved_scenario", {}).get("claims_off", [])
     rows = [
         ("Package version", _e(manifest.get("package_version", "unknown"))),
@@ -249,12 +371,25 @@ def _manifest_table(manifest: dict[str, Any], finished: int) -> str:
         ("Scenario", f"<code>{_e(manifest.get('scenario', ''))}</code>"),
         ("Scenario source", f"<code>{_e(manifest.get('scenario_source', ''))}</code>"),
         ("Scenario hash (SHA-256)", f"<code>{_e(manifest.get('scenario_hash', ''))}</code>"),
-        ("Design", _e(", ".join(f"{k}: {v}" for k, v in design.items()))),
+        ("Design", _design_cell(design, manifest)),
         ("Root seed", _e(manifest.get("root_seed", ""))),
         ("Runs finished / planned", _e(f"{finished} / {planned}") + ("" if finished >= planned else ' <span class="warn">incomplete</span>')),
         ("Claims switched off", _e(", ".join(claims_off)) if claims_off else "none"),
     ]
     return _table(("Field", "Value"), rows, css="record")
+
+
+def _design_cell(design: dict[str, Any], manifest: dict[str, Any]) -> str:
+    """The design in one line (kind, N, points × replicates = runs) and its factors with their ranges, folded."""
+    cell = _e(design_summary(design))
+    factors = design.get("factors", [])
+    if not factors:
+        return cell
+    labels = factor_labels(manifest)
+    rows = [(_e(labels.get(f["path"], f["path"])), f"<code>{_e(f['path'])}</code>", _number(f["low"]), _number(f["high"]))
+            for f in factors]
+    table = _table(("Factor", "Key path", "Low", "High"), rows, css="factors")
+    return f"{cell}<details><summary>{len(factors)} factors and their ranges</summary>{table}</details>"
 
 
 def summary_statistics(summary: pd.DataFrame) -> pd.DataFrame:
@@ -272,26 +407,98 @@ def summary_statistics(summary: pd.DataFrame) -> pd.DataFrame:
     values = summary[names].astype(float)
     return pd.DataFrame({
         "median": values.median(), "low": values.quantile(LOW), "high": values.quantile(HIGH),
-        "runs": values.notna().sum(), "definition": [SUMMARY.get(n, "") for n in names],
+        "runs": values.notna().sum(), "definition": [summary_definition(n) for n in names],
     }, index=pd.Index(names, name="indicator"))
 
 
 def _summary_table(summary: pd.DataFrame) -> str:
+    """The regional indicators, one row each (the per-state ones are in :func:`_state_table`)."""
     stats = summary_statistics(summary)
-    rows = [(f"<code>{_e(name)}</code>", _number(row["median"]), _number(row["low"]), _number(row["high"]),
-             _e(int(row["runs"])), _e(row["definition"])) for name, row in stats.iterrows()]
+    stats = stats[[STATE_SEPARATOR not in name for name in stats.index]]
+    rows = [(f"{_e(INDICATOR_LABELS.get(name, name))}<br><code>{_e(name)}</code>", _number(row["median"]),
+             _number(row["low"]), _number(row["high"]), _e(int(row["runs"])), _e(row["definition"]))
+            for name, row in stats.iterrows()]
     headers = ("Indicator", "Median", f"{LOW:.0%}", f"{HIGH:.0%}", "Runs", "Definition")
     note = f'<p class="note">Quantiles over the {len(summary)} finished runs.</p>'
     return _table(headers, rows, css="numbers") + note
+
+
+def _state_table(summary: pd.DataFrame, names: dict[str, str]) -> str:
+    """The per-state indicators (``<indicator>__<state>``): one row per indicator, one column per state."""
+    states = list(dict.fromkeys(c.rpartition(STATE_SEPARATOR)[2] for c in summary if c.rpartition(STATE_SEPARATOR)[0] in STATE_SUMMARY))
+    if not states:
+        return ""
+    rows = []
+    for indicator, definition in STATE_SUMMARY.items():
+        cells = []
+        for state in states:
+            column = f"{indicator}{STATE_SEPARATOR}{state}"
+            values = summary[column].astype(float) if column in summary else pd.Series(dtype=float)
+            cells.append(f"{_number(values.median())}<br><small>{_number(values.quantile(LOW))}–{_number(values.quantile(HIGH))}"
+                         "</small>" if len(values) else "–")
+        rows.append((f"{_e(STATE_LABELS.get(indicator, indicator))}<br><code>{_e(indicator)}{STATE_SEPARATOR}&lt;state&gt;</code>",
+                     *cells, _e(definition)))
+    headers = ("Indicator", *(f"{names.get(s, s)} ({s})" for s in states), "Definition")
+    note = (f'<p class="note">Each state: median, and under it the {LOW:.0%}–{HIGH:.0%} range over runs. '
+            f"Columns <code>&lt;indicator&gt;{STATE_SEPARATOR}&lt;state&gt;</code> of the summary table.</p>")
+    return "<h3>By state</h3>" + _table(headers, rows, css="numbers states") + note
+
+
+def _sensitivity_section(result: Sensitivity, manifest: dict[str, Any], summary: pd.DataFrame) -> str:
+    """Indices table, figure and, for too small a sample, the warning; the most influential factors of every indicator."""
+    from analysis.sensitivity import indices
+
+    design = manifest["design"]
+    labels = factor_labels(manifest)
+    sobol = design["kind"] == "sobol"
+    parts = [f"<p>{_e(design_summary(design))}. Each design point's indicator is its mean over the point's "
+             "replicates, which share their seeds across points, so the indices measure what the factors do, not "
+             "run-to-run noise.</p>"]
+    if result.warning:
+        parts.append(f'<p class="caution">⚠ {_e(result.warning)}.</p>')
+    head = ("Factor", "S1 (first order)", "ST (total)") if sobol else ("Factor", "μ*", "σ")
+    rows = []
+    for _, row in result.table.head(SENSITIVITY_BARS).iterrows():
+        label = f"{_e(labels.get(row['parameter'], row['parameter']))}<br><code>{_e(row['parameter'])}</code>"
+        if sobol:
+            rows.append((label, _interval(row["S1"], row["S1_conf"]), _interval(row["ST"], row["ST_conf"])))
+        else:
+            rows.append((label, _interval(row["mu_star"], row.get("mu_star_conf")), _number(row["sigma"])))
+    left = len(result.table) - len(rows)
+    heading = _indicator_label(result.indicator)
+    parts.append(f"<h3>{_e(heading[:1].upper() + heading[1:])}</h3>")
+    parts.append(_table(head, rows, css="numbers"))
+    parts.append('<p class="note">± the 95 % interval (SALib\'s bootstrap); largest first'
+                 + (f", {left} smaller factors in <code>figures/{result.figure.with_suffix('.csv').name}</code>" if left else "")
+                 + ".</p>")
+    parts.append(_figure(result.figure, f"{'Sobol' if sobol else 'Morris'} indices: {_indicator_label(result.indicator)}; "
+                                        "whiskers: 95 % interval."))
+    key = "ST" if sobol else "mu_star"
+    top_rows = []
+    for indicator in SUMMARY:
+        if indicator not in summary:
+            continue
+        table = indices(manifest, summary, indicator, seed=manifest["root_seed"]).sort_values(key, ascending=False)
+        top = ", ".join(f"{_e(labels.get(p, p))} ({v:.2f})" for p, v in zip(table["parameter"][:3], table[key][:3], strict=True))
+        top_rows.append((_e(INDICATOR_LABELS.get(indicator, indicator)), top))
+    parts.append("<h3>Most influential factors of each indicator</h3>")
+    parts.append(_table(("Indicator", f"Largest three by {'ST' if sobol else 'μ*'}"), top_rows))
+    if result.warning:
+        parts.append('<p class="note">At this sample size these rankings are as unreliable as the indices above.</p>')
+    return "".join(parts)
+
+
+def _interval(value: float, half: float | None) -> str:
+    return _e(f"{value:.3f}" if half is None or pd.isna(half) else f"{value:.3f} ± {half:.3f}")
 
 
 def _number(value: float) -> str:
     return _e("–" if pd.isna(value) else f"{value:.3g}")
 
 
-def _figure(path: Path) -> str:
+def _figure(path: Path, caption: str | None = None) -> str:
     data = base64.b64encode(path.read_bytes()).decode("ascii")
-    caption = CAPTIONS.get(path.stem, path.stem)
+    caption = caption or CAPTIONS.get(path.stem, path.stem)
     return (f'<figure><img src="data:image/png;base64,{data}" alt="{_e(path.stem)}">'
             f"<figcaption>{_e(caption)}</figcaption></figure>\n")
 
@@ -356,6 +563,13 @@ table.claims td:nth-child(1), table.claims td:nth-child(2) { white-space: nowrap
 .paths { font-size: .8rem; }
 .contested { color: #fff; background: var(--warn); padding: .05rem .4rem; border-radius: 3px; font-size: .8rem; }
 .warn { color: var(--warn); font-weight: 600; }
+.caution { color: #7a2e00; background: #fff3e8; border-left: 4px solid var(--warn); padding: .5rem .8rem; }
+details summary { cursor: pointer; color: var(--accent); margin-top: .3rem; }
+table.factors { font-size: .8rem; }
+table.states td:not(:last-child) { white-space: nowrap; }
+table.states td:not(:first-child):not(:last-child), table.states th:not(:first-child):not(:last-child) { text-align: right; }
+table.numbers th:nth-child(n+2):nth-child(-n+5) { text-align: right; }
+table.states small { color: var(--muted); }
 .note { color: var(--muted); font-size: .85rem; }
 figure { margin: 1.5rem 0; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--rule); }

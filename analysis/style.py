@@ -23,6 +23,12 @@ STYLE: dict[str, object] = {
 
 
 def stamp(figure: Figure, scenario: str, results: str, version: str) -> None:
-    """Write scenario, results folder and version in the figure's bottom margin."""
-    figure.text(0.01, 0.005, f"scenario: {scenario} · results: {results} · multivector {version}",
-                fontsize=6, color="#555555", ha="left", va="bottom")
+    """Write scenario, results folder and version below everything the figure holds (so it overlaps no label).
+
+    The figure is drawn once to find its extent; save it with ``bbox_inches="tight"`` to keep the stamp.
+    """
+    box = figure.get_tightbbox(figure.canvas.get_renderer())  # inches
+    width, height = figure.get_size_inches()
+    figure.text(max(box.x0, 0.0) / width, (box.y0 - 0.04) / height,
+                f"scenario: {scenario} · results: {results} · multivector {version}",
+                fontsize=6, color="#555555", ha="left", va="top")

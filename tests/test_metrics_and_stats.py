@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from analysis.compare import compare_runs, paired_stats, rank_ablation
+from analysis.compare import compare_runs, markdown_table, paired_stats, rank_ablation
+from analysis.plots import paired_differences
 from ensemble.batch import coordinates, run_metrics, run_seeds
 from model.metrics import Metric, MetricError, parse_metric
 from multivector import MultivectorModel
@@ -74,7 +80,23 @@ def test_directions_follow_interval_and_tolerance():
     same = paired_stats("m", a, a + rng.normal(0, 0.001, 40), seed=1)
     assert same.direction(0.01) == "unchanged"
     down = paired_stats("m", a, a - 0.05, seed=1)
-    assert down.direction(0.01) == "decrease" and down.effect_size == 0.0, "constant differences have no spread"
+    assert down.direction(0.01) == "decrease"
+    assert np.isnan(down.effect_size), "every run shifts by the same amount: the SD of the changes is 0, d_z undefined"
+
+
+def test_a_shift_by_the_same_amount_in_every_run_says_so_instead_of_an_effect_size():
+    a = np.random.default_rng(0).normal(1.0, 0.1, 20)
+    stats = compare_runs(["up", "same", "noisy"], np.column_stack([a, a, a]),
+                         np.column_stack([a + 0.05, a, a + np.linspace(0, 0.1, 20)]), seed=1)
+    table = markdown_table(stats, ["1", "1", "1"], "A", "B")
+    up, same, noisy = table.splitlines()[2:]
+    assert "| all runs shift by the same amount (+0.05); d_z undefined |" in up and "+0.00 |" not in up
+    assert "| no run changes; d_z undefined |" in same
+    assert re.search(r"\| \+\d+\.\d\d \| 95% \|", noisy), noisy
+    figure = paired_differences([a * 0 + 0.05, a * 0, np.linspace(0, 0.1, 20)], stats, ["1", "1", "1"])
+    notes = [t.get_text() for ax in figure.axes for t in ax.texts]
+    assert notes[:2] == ["all runs shift by the same amount (+0.05); d_z undefined", "no run changes; d_z undefined"]
+    assert notes[2].startswith("d_z +")
 
 
 def test_bootstrap_intervals_are_reproducible_and_cover_the_mean():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 import json
 import re
 import subprocess
@@ -82,9 +83,15 @@ def test_report_tabulates_every_summary_indicator(results, report):
     summary = ResultsFolder(results).load_summary()
     assert list(summary.columns[:3]) == ["run", "seed", "point"] and list(summary["run"]) == [0, 1, 2, 3]
     for name in summary.columns.drop(["run", "seed", "point"]):
-        assert f"<code>{name}</code>" in report
+        indicator, separator, state = name.rpartition("__")
+        if separator:  # per state: a row per indicator, a column per state
+            assert f"<code>{indicator}__&lt;state&gt;</code>" in report and f"({state})</th>" in report
+            assert f"{summary[name].median():.3g}" in report
+        else:
+            assert f"<code>{name}</code>" in report
     median = summary["hedging_index"].median()
     assert f"{median:.3g}" in report
+    assert "<code>point</code>" not in report and "<code>seed</code>" not in report, "no row for the run's keys"
 
 
 def test_report_lists_the_cited_claims_with_their_paraphrase(report):
@@ -168,3 +175,60 @@ def test_sensitivity_indices_takes_morris_tables_and_rejects_others():
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="Sobol"):
         sensitivity_indices(pd.DataFrame({"parameter": ["a"], "x": [1.0]}))
+
+
+def test_key_figures_keep_year_labels_apart_and_legends_off_the_data(results):
+    from analysis.report import _FIGURES, KEY_OUTCOMES, names_of
+    from analysis.style import STYLE
+
+    folder = ResultsFolder(results)
+    frame = folder.load_steps(KEY_OUTCOMES)
+    with matplotlib.rc_context(STYLE):
+        for name, draw in _FIGURES.items():
+            figure = draw(frame, names_of(folder.manifest()))
+            renderer = figure.canvas.get_renderer()
+            boxes = [ax.get_window_extent(renderer) for ax in figure.axes]
+            for ax in figure.axes:
+                shown = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text() and t.get_visible()]
+                shown.sort(key=lambda box: box.x0)
+                assert all(a.x1 + 2 <= b.x0 for a, b in itertools.pairwise(shown)), f"{name}: tick labels touch"
+                legend = ax.get_legend()
+                if legend is not None:
+                    drawn = legend.get_window_extent(renderer)
+                    assert not any(drawn.overlaps(box) for box in boxes), f"{name}: the legend covers an axes"
+                    assert not any(text.get_text() in ("KAZ", "middle_corridor") for text in legend.get_texts())
+            plt.close(figure)
+
+
+@pytest.fixture(scope="module")
+def sobol_results(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "sobol"
+    done = run_cli("run", "baseline", "--design", "sobol", "--samples", "4", "--replicates", "1", "--workers", "2",
+                   "--out", str(out), "--no-figures")
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_a_sobol_report_summarises_the_design_and_has_a_sensitivity_section_that_warns_of_a_small_n(sobol_results):
+    report = write_report(sobol_results).read_text(encoding="utf-8")
+    manifest = json.loads((sobol_results / "manifest.json").read_text())
+    factors = len(manifest["design"]["factors"])
+    record = report[report.index('<section id="run-record">'):report.index('<section id="summary-indicators">')]
+    assert len(record) < 20_000, "the design is summarised, not dumped point by point"
+    assert f"Sobol sample over {factors} uncertainties, N = 4: {4 * (factors + 2)} points × 1 replicate = " in record
+    assert f"{factors} factors and their ranges" in record and "<code>states.KAZ.dependence_aversion</code>" in record
+    assert f"{manifest['runs']} / {manifest['runs']}" in record, "runs finished / planned counts every point's runs"
+    section = report[report.index('<section id="sensitivity">'):report.index('<section id="figures">')]
+    assert "S1 (first order)" in section and "ST (total)" in section and "Most influential factors" in section
+    assert 'class="caution">⚠ N = 4 is too small for these Sobol indices' in section
+    assert section.count("data:image/png;base64,") == 1
+    assert "<code>point</code>" not in report
+
+
+def test_plot_warns_in_one_line_when_sobol_indices_come_from_too_small_an_n(sobol_results):
+    done = run_cli("plot", str(sobol_results))
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(r"warning: N = 4 is too small for these Sobol indices: .*; read them as rough at best and run "
+                        r"again with a larger --samples \(e.g. 16\)\n", done.stderr), done.stderr
+    table = pd.read_csv(sobol_results / "figures" / "sensitivity_russia_security_share.csv")
+    assert {"parameter", "label", "S1", "ST"} <= set(table.columns) and (table["label"] == "Russia: standing").any()
