@@ -73,11 +73,22 @@ def names_of(manifest: dict[str, Any]) -> dict[str, str]:
             for code, item in scenario.get(key, {}).items() if isinstance(item, dict)}
 
 
+FIGURE_OUTCOMES: dict[str, list[str]] = {
+    "russia_security_share": ["russia_share"], "hedging_index": ["hedging_index"], "corridor_shares": ["corridor_share"],
+    "formats_and_cohesion": ["summit_formats", "cohesion"], "alignment_triangles": ["bloc_share"],
+}
+"""The outcomes each figure reads: read figure by figure, so that only one figure's long table is in memory at a time."""
+
+
+def _drawer(folder: ResultsFolder, figure: str, draw: Callable[..., Figure], *args: Any) -> Callable[[], Figure]:
+    """Draws ``figure`` from the long table of its outcomes, read when it is drawn (and freed after)."""
+    return lambda: draw(folder.load_steps(FIGURE_OUTCOMES[figure]), *args)
+
+
 def save_key_figures(folder: ResultsFolder) -> list[Path]:
     """Draw the headline figures of a batch into ``<folder>/figures`` and return their paths."""
-    frame = folder.load_steps(KEY_OUTCOMES)
     names = names_of(folder.manifest())
-    return [_save(folder, name, partial(draw, frame, names)) for name, draw in _FIGURES.items()]
+    return [_save(folder, name, _drawer(folder, name, draw, names)) for name, draw in _FIGURES.items()]
 
 
 def save_figures(folder: ResultsFolder | Path | str) -> list[Path]:
@@ -98,12 +109,11 @@ def save_figures(folder: ResultsFolder | Path | str) -> list[Path]:
         FileNotFoundError: If the folder has no manifest or no finished run.
     """
     folder = _open(folder)
-    frame = folder.load_steps([*KEY_OUTCOMES, "bloc_share"])
     summary = folder.load_summary()
     names = names_of(folder.manifest())
     units = {name: summary_unit(name, definition) for name, definition in SUMMARY.items()}
-    drawers: dict[str, Callable[[], Figure]] = {name: partial(draw, frame, names) for name, draw in _FIGURES.items()}
-    drawers["alignment_triangles"] = partial(alignment_triangles, frame)
+    drawers: dict[str, Callable[[], Figure]] = {name: _drawer(folder, name, draw, names) for name, draw in _FIGURES.items()}
+    drawers["alignment_triangles"] = _drawer(folder, "alignment_triangles", alignment_triangles)
     drawers["summary_indicators"] = partial(
         summary_distributions, summary, units, title="Summary indicators over runs (last quarter or whole horizon)",
         labels=INDICATOR_LABELS)
