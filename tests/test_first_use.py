@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +30,61 @@ def one_line(stderr: str) -> str:
     lines = [line for line in re.split(r"[\r\n]+", stderr) if line.strip() and not line.startswith("runs:")]
     assert len(lines) == 1, f"expected one line, got {len(lines)}: {stderr[-3000:]}"
     return lines[0]
+
+
+# ------------------------------------------------------------------ the README's commands, in order
+
+SKIPPED_VERBS = {
+    "viz": "serves a page until stopped (tests/test_cli.py starts it)",
+    "bench": "measures for minutes (tests/test_benchmarks.py)",
+    "ablate": "hundreds of paired runs per claim (tests/test_cli.py ablates two claims)",
+    "claims": "the first call computes the baseline's claim ablation, 660 runs (tests/test_cli.py)",
+    "findings": "about 9,000 runs (scenarios/README.md holds its table)",
+}
+"""Verbs of the README's examples that this test leaves to others, and why."""
+
+
+def readme_commands() -> list[list[str]]:
+    """The README's command lines in order: the default job of its first set-up line, then the 'Using it' block."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = re.search(r"```bash\n(.*?)\n", text).group(1)
+    using = re.search(r"## Using it\n\n```bash\n(.*?)```", text, flags=re.S).group(1)
+    lines = [setup.split("&&")[-1], *using.splitlines()]
+    return [shlex.split(line, comments=True)[1:] for line in lines if line.strip()]
+
+
+@pytest.mark.slow
+def test_the_readmes_commands_work_in_the_order_written(tmp_path):
+    """The default job, then every cheap 'Using it' line as written, in a copy of the project (its own results/)."""
+    listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout: the copy of the project is made from its tracked files")
+    copy = tmp_path / "project"
+    for name in listed.stdout.splitlines():
+        if (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    commands = readme_commands()
+    assert commands[0] == ["run.py"] and commands[1] == ["run.py", "--help"], commands[:2]
+    ran = []
+    for command in commands:
+        verb = command[1] if len(command) > 1 else "run"
+        if verb in SKIPPED_VERBS:
+            continue
+        done = subprocess.run([sys.executable, *command], cwd=copy, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, f"{' '.join(command)} failed after {ran}: {done.stderr[-3000:]}"
+        assert "Traceback" not in done.stderr, done.stderr[-3000:]
+        ran.append(" ".join(command))
+    results = copy / "results"
+    assert ResultsFolder(results / "baseline").manifest()["runs"] == 50, "the default job"
+    assert ResultsFolder(results / "baseline-replicates200-seed7").manifest()["root_seed"] == 7
+    assert (results / "baseline-replicates200-seed7" / "report.html").stat().st_size > 100_000
+    sobol = results / "baseline-sobol-samples64-replicates2"
+    assert ResultsFolder(sobol).manifest()["design"]["kind"] == "sobol"
+    assert (sobol / "figures" / "sensitivity_russia_security_share.png").is_file()
+    assert (results / "sanctions_escalation-without-CH25-41" / "manifest.json").is_file()
+    assert (results / "compare" / "baseline--sanctions_escalation" / "comparison.md").is_file()
+    assert len(ran) >= 10, ran
 
 
 # ------------------------------------------------------------------ a folder holding another batch
