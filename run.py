@@ -43,6 +43,7 @@ LARGE_BATCH = 1000
 """Runs from which 'run' says, before it starts, how many runs it will do and about how long they may take."""
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+EXIT_WRITE_FAILED = 1
 PROJECT_ROOT = Path(__file__).resolve().parent
 DEFAULT_RESULTS_ROOT = PROJECT_ROOT / "results"
 
@@ -255,6 +256,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {error}" + (f"; {kept:,} of {design.runs:,} runs kept in {_shown(out)}, the same command resumes"
                                    if kept else ""), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as error:  # a full disk, a file-size limit, a folder made read-only mid-batch
+        where = _shown(Path(error.filename)) if error.filename else _shown(out)
+        print(f"error: could not write {where}: {error.strerror or error}; {len(folder.finished()):,} of {design.runs:,} runs "
+              f"kept in {_shown(out)} (every finished chunk); make room and run the same command to resume", file=sys.stderr)
+        return EXIT_WRITE_FAILED
     print(f"results: {_shown(out)} ({design.runs:,} runs of '{scenario.name}', design {design.kind})")
     if not args.no_figures:
         from analysis.report import save_key_figures  # matplotlib: imported only when figures are drawn

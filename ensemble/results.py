@@ -549,7 +549,11 @@ class ResultsFolder:
         """Write a finished chunk's file atomically (temporary name, then renamed) and return its path."""
         target = self.chunks_path / f"chunk-{chunk.first:08d}.parquet"
         temporary = target.with_name(target.name + ".tmp")
-        temporary.write_bytes(chunk.data)
+        try:
+            temporary.write_bytes(chunk.data)
+        except OSError as error:  # a full disk: leave no partial file behind (a resume would delete it anyway)
+            temporary.unlink(missing_ok=True)
+            raise OSError(error.errno, error.strerror, str(temporary)) from error
         os.replace(temporary, target)
         return target
 

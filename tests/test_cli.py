@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import resource
 import signal
 import socket
 import subprocess
@@ -67,6 +69,29 @@ def test_run_writes_results_resumes_and_gives_the_same_data_with_any_worker_coun
     after = {path.name: path.stat().st_mtime_ns for path in (serial / "chunks").iterdir()}
     assert set(after) == {*kept, "chunk-00000002.parquet"} and all(after[name] == kept[name] for name in kept), "only run 2 redone"
     pd.testing.assert_frame_equal(read(serial), read(parallel))
+
+
+def _small_files_only() -> None:
+    """In the child: no file may grow past 2 MB, so a write fails as on a full disk (EFBIG; Python ignores SIGXFSZ)."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2_000_000, 2_000_000))
+
+
+def test_a_failed_write_ends_in_one_line_leaves_no_partial_file_and_the_batch_resumes(tmp_path):
+    """A full disk mid-batch: one line naming the file and what was kept, exit 1, no traceback; the same command resumes."""
+    out = tmp_path / "full"
+    command = ("run", "baseline", "--replicates", "64", "--workers", "1", "--chunk-size", "64", "--no-figures", "--out", str(out))
+    # The manifest (a few kB) fits under the limit; the chunk file of 64 runs (about 6 MB) does not.
+    failed = subprocess.run([sys.executable, str(ROOT / "run.py"), *command], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600, preexec_fn=_small_files_only)
+    assert failed.returncode == 1, failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert re.fullmatch(r"error: could not write .*chunk-00000000\.parquet\.tmp: File too large; 0 of 64 runs kept in .*full "
+                        r"\(every finished chunk\); make room and run the same command to resume",
+                        failed.stderr.strip().splitlines()[-1]), failed.stderr
+    assert (out / "manifest.json").is_file() and not list((out / "chunks").iterdir()), "no partial chunk file is left"
+    resumed = run_cli(*command)
+    assert resumed.returncode == 0, resumed.stderr
+    assert len(ResultsFolder(out).finished()) == 64
 
 
 def test_run_refuses_a_folder_of_another_design(tmp_path):
