@@ -17,6 +17,7 @@ import contextlib
 import logging
 import multiprocessing
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -130,6 +131,13 @@ class Dask:
         local = self.address in (None, "local")
         shown = "the local Dask cluster" if local else f"the Dask scheduler at {self.address}"
         cluster = None
+        # Ctrl-C inside Dask's waits leaves callbacks on its event-loop thread that fail and log
+        # tracebacks at once, before any handler here could lower the level; a failure that
+        # matters reaches this thread as an exception (a ClusterError below).
+        tornado_log = logging.getLogger("tornado.application")
+        level = tornado_log.level
+        tornado_log.setLevel(logging.CRITICAL)
+        interrupted = False
         try:
             if local:
                 with _sigint_ignored():  # worker processes started now inherit it
@@ -144,7 +152,9 @@ class Dask:
             with client:
                 self._run_on(client, as_completed, scenario, jobs, on_chunk, task, self.chunk_size)
         except KeyboardInterrupt:
+            interrupted = True  # the loggers stay quiet: the way out is noisy until the process ends
             logging.getLogger("distributed").setLevel(logging.CRITICAL)  # the cluster's shutdown after a cancel is noisy
+            _quiet_dask_finalizers()
             with _sigint_ignored():  # a second Ctrl-C does not cut the shutdown short
                 if cluster is not None:
                     cluster.close()
@@ -157,6 +167,8 @@ class Dask:
         finally:
             if cluster is not None:
                 cluster.close()
+            if not interrupted:
+                tornado_log.setLevel(level)
 
     @staticmethod
     def _run_on(client: Any, as_completed: Any, scenario: Scenario, jobs: Iterable[Job],
@@ -176,6 +188,21 @@ class Dask:
             logging.getLogger("distributed").setLevel(logging.CRITICAL)  # cancelling and closing log warnings by the dozen
             client.cancel(list(futures.futures))
             raise
+
+
+def _quiet_dask_finalizers() -> None:
+    """Keep Dask's finalizers quiet after Ctrl-C: a future cut off while it was being made complains when collected.
+
+    Only unraisable errors raised by Dask's own code are dropped; any other keeps
+    going to the hook that was in place.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if not getattr(unraisable.object, "__module__", "").startswith("distributed"):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
 
 
 @contextlib.contextmanager

@@ -196,13 +196,23 @@ def test_an_unreachable_dask_scheduler_is_one_line_after_the_connect_timeout(tmp
     assert time.monotonic() - started < 25, "the connect timeout is --dask-timeout, not Dask's 30 s"
 
 
+def _as_from_a_terminal() -> None:
+    """In the child: Ctrl-C's default action, as a shell in a terminal gives it.
+
+    A command started in the background of a non-interactive shell (as some CI runners
+    start the suite) inherits SIGINT ignored, and Python then never raises
+    KeyboardInterrupt; the test is about what a user at a terminal sees.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_on_a_local_dask_cluster_is_one_line_keeps_finished_chunks_and_the_same_command_resumes(tmp_path):
     """SIGINT to the whole process group, as a terminal's Ctrl-C sends it: the command and the cluster's workers."""
     out = tmp_path / "d"
     command = [sys.executable, str(ROOT / "run.py"), "run", "baseline", "--replicates", "900", "--workers", "2",
                "--chunk-size", "10", "--dask", "local", "--no-figures", "--out", str(out)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=_as_from_a_terminal)
     deadline = time.monotonic() + 180
     while not list(out.glob("chunks/chunk-*.parquet")):
         assert process.poll() is None and time.monotonic() < deadline, "the batch ended before it could be interrupted"

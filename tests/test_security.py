@@ -32,6 +32,10 @@ def run_cli(*args: str, cwd: Path, script: Path = ROOT / "run.py") -> subprocess
     return subprocess.run([sys.executable, str(script), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
+DEFAULT_FOLDER = "baseline-replicates1"
+"""The default folder of ``run baseline --replicates 1`` (a batch's folder names its settings that are not the defaults)."""
+
+
 def refused(done: subprocess.CompletedProcess[str], *fragments: str) -> str:
     """Assert exit code 2 and a single ``error:`` line on stderr containing every fragment; return the line."""
     lines = done.stderr.strip().splitlines()
@@ -143,16 +147,16 @@ def test_results_folder_stays_inside_its_root(tmp_path: Path) -> None:
 
 
 def test_a_default_folder_symlinked_out_of_the_root_is_refused(site: Path) -> None:
-    """``results/baseline`` pointing at the victim: neither written to nor deleted, with or without --overwrite."""
+    """The batch's default folder pointing at the victim: neither written to nor deleted, with or without --overwrite."""
     work = site / "work"
     (work / "results").mkdir()
-    (work / "results" / "baseline").symlink_to(site / "victim")
+    (work / "results" / DEFAULT_FOLDER).symlink_to(site / "victim")
     (site / "victim" / "manifest.json").write_text(json.dumps(LEGACY_MANIFEST))  # even a forged manifest does not help
     before = snapshot(site)
     for extra in ([], ["--overwrite"]):
         done = run_cli("run", "baseline", "--replicates", "1", "--workers", "1", "--no-figures", "--results-root",
                        "results", *extra, cwd=work)
-        refused(done, "results/baseline resolves outside the results root results; refused")
+        refused(done, f"results/{DEFAULT_FOLDER} resolves outside the results root results; refused")
         assert snapshot(site) == before
 
 
@@ -174,14 +178,14 @@ def test_run_writes_under_the_results_root_and_overwrites_only_its_own_folder(si
     args = ("run", "baseline", "--replicates", "1", "--workers", "1", "--no-figures", "--results-root", "results")
     first = run_cli(*args, cwd=work)
     assert first.returncode == 0, first.stderr
-    manifest = json.loads((work / "results" / "baseline" / "manifest.json").read_text())
+    manifest = json.loads((work / "results" / DEFAULT_FOLDER / "manifest.json").read_text())
     assert manifest["created_by"] == "multivector" and manifest["manifest_format"] == MANIFEST_FORMAT == 2
     assert sorted(p.name for p in work.iterdir()) == ["results"]
-    assert sorted(p.name for p in (work / "results").iterdir()) == ["baseline"]
+    assert sorted(p.name for p in (work / "results").iterdir()) == [DEFAULT_FOLDER]
     again = run_cli(*args, "--overwrite", cwd=work)
     assert again.returncode == 0, again.stderr
-    assert sorted(p.name for p in (work / "results" / "baseline").iterdir()) == ["chunks", "manifest.json"]
-    assert sorted(p.name for p in (work / "results" / "baseline" / "chunks").iterdir()) == ["chunk-00000000.parquet"]
+    assert sorted(p.name for p in (work / "results" / DEFAULT_FOLDER).iterdir()) == ["chunks", "manifest.json"]
+    assert sorted(p.name for p in (work / "results" / DEFAULT_FOLDER / "chunks").iterdir()) == ["chunk-00000000.parquet"]
     assert snapshot(site / "victim") == outside
 
 
