@@ -187,8 +187,22 @@ def test_every_mention_of_run_py_is_a_whole_command(path):
 def test_every_command_parses_and_names_what_exists(path, line):
     args = shlex.split(line.removeprefix("python run.py"), comments=True)
     verb = args[0] if args else "run"
-    if verb in SELF_PARSING_VERBS or verb not in known_verbs():
-        pytest.skip(f"not checked: run.py's parser does not handle the verb '{verb}' ({path.name}: {line})")
+    if verb in ("--help", "-h"):
+        with contextlib.redirect_stdout(io.StringIO()), pytest.raises(SystemExit) as done:
+            run._parser().parse_args(args)
+        assert done.value.code == 0, f"{path.name}: '{line}' does not print the help"
+        return
+    if verb in SELF_PARSING_VERBS:
+        from benchmarks.bench import parser as bench_parser
+
+        problem = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(problem):
+                bench_parser().parse_args(args[1:])
+        except SystemExit:
+            pytest.fail(f"{path.name}: '{line}' does not parse: {problem.getvalue().strip()}")
+        return
+    assert verb in known_verbs(), f"{path.name}: '{line}' names a verb run.py does not have"
     problem = io.StringIO()
     try:
         with contextlib.redirect_stderr(problem):
