@@ -15,8 +15,23 @@ from multivector.agents import CentralAsianState, ExternalPower
 __all__ = ["DOMAINS", "SECURITY", "MultivectorModel"]
 
 
+def _is_mesa_scenario(value: Any) -> bool:
+    """Whether ``value`` is Mesa's own scenario object (Mesa 3.5+), not one of ours.
+
+    Mesa 3.5's SolaraViz rebuilds a model on Reset with ``scenario=`` set to its own
+    (empty) scenario object, replacing a ``scenario`` model parameter.
+    """
+    return any(cls.__module__.startswith("mesa.") and cls.__name__ == "Scenario" for cls in type(value).__mro__)
+
+
 def _resolve(scenario: Scenario | str | None, overrides: dict[str, Any]) -> Scenario:
-    """The scenario to run: as given, or read by the scenario package (which owns YAML)."""
+    """The scenario to run: as given, or read by the scenario package (which owns YAML).
+
+    Mesa's own scenario object (what Mesa 3.5's SolaraViz passes on Reset) stands for
+    the default, the baseline: it carries none of this model's scenario values.
+    """
+    if _is_mesa_scenario(scenario):
+        scenario = None
     if isinstance(scenario, Scenario) and not overrides:
         return scenario
     from scenarios import load_scenario
