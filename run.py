@@ -37,6 +37,10 @@ DESIGNS = ("replicates", "sweep", "lhs", "sobol", "morris")
 DEFAULT_COMPARE_REPLICATES = 30
 DEFAULT_ABLATION_REPLICATES = 12
 DEFAULT_ROOT_SEED = 20210101
+DEFAULT_POPULATION = 2000
+DEFAULT_MAX_RUNS = 100_000
+DEFAULT_GENERATIONS = 12
+"""Defaults of 'calibrate' (calibration.fit's; repeated so that --help imports no model)."""
 DASK_CONNECT_TIMEOUT = 20.0
 """Default of --dask-timeout (ensemble.executors.DASK_CONNECT_TIMEOUT; repeated so that --help imports no model)."""
 LARGE_BATCH = 1000
@@ -92,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="replicates only; sweep over the scenario's levers; lhs, sobol or morris over its uncertainties")
     run.add_argument("--samples", type=_positive, default=DEFAULT_SAMPLES,
                      help="sweep: levels per lever; lhs: points; sobol: base sample N (power of 2); morris: trajectories")
+    _add_posterior(run)
     run.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster at ADDRESS, or 'local' for a local one")
     run.add_argument("--dask-timeout", type=_positive_seconds, default=DASK_CONNECT_TIMEOUT, metavar="SECONDS",
                      help=f"give up on a Dask scheduler that does not answer within SECONDS (default {DASK_CONNECT_TIMEOUT:g})")
@@ -118,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     plot.set_defaults(handler=_plot)
 
     report = verbs.add_parser("report", help="write a self-contained HTML report of a results folder")
-    report.add_argument("results", type=Path, help="a results folder written by 'run'")
+    report.add_argument("results", type=Path, help="a results folder written by 'run', or a calibration folder of 'calibrate'")
     report.add_argument("--out", type=Path, help="HTML file to write (default: RESULTS/report.html)")
     report.set_defaults(handler=_report)
 
@@ -126,6 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("a", help="reference scenario (library name or path)")
     compare.add_argument("b", help="scenario compared with it")
     _add_experiment_options(compare, DEFAULT_COMPARE_REPLICATES)
+    _add_posterior(compare)
     compare.set_defaults(handler=_compare)
 
     ablate = verbs.add_parser("ablate", help="switch each claim (or article) off in turn and rank what it moves")
@@ -143,12 +149,32 @@ def _parser() -> argparse.ArgumentParser:
                        help="replace the table between the facts markers of FILE (e.g. docs/calibration.md)")
     facts.set_defaults(handler=_facts)
 
+    calibrate = verbs.add_parser("calibrate", help="fit the scenario's uncertainties to the 2021–2022 targets (ABC-SMC): "
+                                 "posterior, predictive checks and report")
+    calibrate.add_argument("scenario", help="library name or path")
+    calibrate.add_argument("--targets", type=Path, help="targets file (default: the library's scenarios/targets/baseline.yaml)")
+    calibrate.add_argument("--population", type=_positive, default=DEFAULT_POPULATION, help=f"particles (default {DEFAULT_POPULATION})")
+    calibrate.add_argument("--max-runs", type=_positive, default=DEFAULT_MAX_RUNS,
+                           help=f"simulation budget; no generation starts beyond it (default {DEFAULT_MAX_RUNS:,})")
+    calibrate.add_argument("--generations", type=_positive, default=DEFAULT_GENERATIONS, help=f"most generations (default {DEFAULT_GENERATIONS})")
+    calibrate.add_argument("--min-epsilon", type=_positive_float, default=1.0,
+                           help="stop at this tolerance, in target tolerances (default 1: every fitting target met)")
+    calibrate.add_argument("--predictive-runs", type=_positive, default=1000, help="runs per side of the predictive checks (default 1000)")
+    calibrate.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed of the fit")
+    calibrate.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    calibrate.add_argument("--out", type=Path, help="calibration folder (default: RESULTS_ROOT/calibration-<scenario>)")
+    _add_results_root(calibrate)
+    calibrate.add_argument("--overwrite", action="store_true", help="replace an existing calibration in the folder")
+    calibrate.set_defaults(handler=_calibrate)
+
     findings = verbs.add_parser("findings", help="run every library scenario against its reference: the findings table")
     findings.add_argument("--points", type=_positive, default=64,
                           help="Latin-hypercube points over the scenarios' uncertainties (default 64)")
     findings.add_argument("--seeds-per-point", type=_positive, default=4, help="paired seeds at every point (default 4)")
     findings.add_argument("--seed", type=int, default=DEFAULT_ROOT_SEED, help="root seed of the hypercube, the runs and the bootstrap")
     findings.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes")
+    findings.add_argument("--scenario", dest="only", metavar="NAME", help="only this library scenario's hypothesis")
+    _add_posterior(findings)
     findings.add_argument("--write", type=Path, metavar="FILE",
                           help="replace the table between the findings markers of FILE (e.g. scenarios/README.md)")
     findings.set_defaults(handler=_findings)
@@ -197,6 +223,11 @@ def _add_experiment_options(parser: argparse.ArgumentParser, replicates: int) ->
     _add_results_root(parser)
 
 
+def _add_posterior(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--posterior", type=Path, metavar="FILE",
+                        help="draw the uncertainties from a calibration's posterior.json instead of their ranges")
+
+
 def _add_results_root(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--results-root", type=Path, default=DEFAULT_RESULTS_ROOT, metavar="RESULTS_ROOT",
                         help="folder under which default results folders are made (default: results/ of the project)")
@@ -212,6 +243,16 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -224,11 +265,10 @@ def _run(args: argparse.Namespace) -> int:
     from ensemble.executors import ClusterError
     from ensemble.results import ResultsFolder, WideLayout, prepare_results_folder, results_folder
     from scenarios import resolve
-    from scenarios.designs import make_design
 
     resolved = resolve(args.scenario, {"claims_off": args.claims_off} if args.claims_off else None)
     scenario = resolved.scenario
-    design = make_design(args.design, resolved, samples=args.samples, replicates=args.replicates, seed=args.seed)
+    design = _design(args, resolved)
     out = args.out or results_folder(args.results_root, _default_folder(scenario.name, args))
     prepare_results_folder(out, overwrite=args.overwrite, protected=_protected(args.results_root))
     folder = ResultsFolder(out)
@@ -270,6 +310,23 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _design(args: argparse.Namespace, resolved):
+    """The batch's design: a sampler's over the scenario's factors, or posterior draws (``--posterior``)."""
+    from scenarios.designs import make_design
+
+    if args.posterior is None:
+        return make_design(args.design, resolved, samples=args.samples, replicates=args.replicates, seed=args.seed)
+    from calibration.posterior import posterior_design, read_posterior
+
+    if args.design != "replicates":
+        from scenarios import ScenarioError
+
+        raise ScenarioError("<command line>", None, "--posterior", f"cannot be combined with --design {args.design}",
+                            str(args.posterior), "--posterior alone: its draws are the design's points (--samples of them)")
+    return posterior_design(resolved, read_posterior(args.posterior), draws=args.samples, replicates=args.replicates,
+                            seed=args.seed, source=str(args.posterior))
+
+
 def _protected(results_root: Path) -> list[tuple[str, Path]]:
     """Folders that ``--overwrite`` must never delete, nor any folder containing them."""
     protected = [("the project checkout", PROJECT_ROOT), ("the results root", results_root),
@@ -287,6 +344,8 @@ def _default_folder(name: str, args: argparse.Namespace) -> str:
     ``baseline-sobol-samples64-replicates2``) and the same command resumes its own.
     """
     parts = [name]
+    if args.posterior is not None:
+        parts.append(f"posterior{args.samples}" if args.samples != DEFAULT_SAMPLES else "posterior")
     if args.design != "replicates":
         parts.append(args.design)
         if args.samples != DEFAULT_SAMPLES:
@@ -366,6 +425,51 @@ def _duration(seconds: float) -> str:
     return f"about {seconds / 3600:.1f} h"
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from analysis.calibration_report import coverage, write_calibration_report
+    from calibration.fit import FitSettings
+    from calibration.targets import default_targets_path
+    from calibration.workflow import calibrate, prepare_calibration_folder
+    from ensemble.results import package_version, results_folder
+    from scenarios import resolve
+
+    resolved = resolve(args.scenario)
+    out = args.out or results_folder(args.results_root, f"calibration-{resolved.scenario.name}")
+    prepare_calibration_folder(out, overwrite=args.overwrite)
+    settings = FitSettings(args.population, args.max_runs, args.generations, args.min_epsilon, args.seed, args.workers)
+    print(f"calibrating '{resolved.scenario.name}': a prior screen of the targets, then ABC-SMC with {args.population:,} "
+          f"particles (at most {args.generations} generations, {args.max_runs:,} runs), then predictive checks", file=sys.stderr)
+    progress = _progress(args.population, 0)
+    progress.unit = "particle"
+    state = {"generation": -1, "runs": 0}
+
+    def on_runs(runs: int, accepted: int, generation: int) -> None:
+        if generation != state["generation"]:
+            state["generation"] = generation
+            progress.reset(total=args.population)
+            progress.set_description(f"generation {generation}")
+        state["runs"] += runs
+        progress.update(accepted - progress.n)
+        progress.set_postfix_str(f"{state['runs']:,} runs")
+
+    try:
+        posterior, checks = calibrate(resolved, args.targets or default_targets_path(), out, settings, on_runs=on_runs,
+                                      predictive_runs=args.predictive_runs)
+    except KeyboardInterrupt:
+        progress.close()
+        print(f"interrupted: no posterior written; pyabc's history of the finished generations is in {_shown(out / 'history.db')}",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    progress.close()
+    report = write_calibration_report(out, posterior, checks, resolved.data, package_version())
+    covered, total = coverage(checks)
+    print(f"posterior: {_shown(out / 'posterior.json')} ({len(posterior.weights):,} particles, effective sample size "
+          f"{posterior.ess:,.0f}, {posterior.info['simulations']:,} simulations)")
+    print(f"held-back 2023–2024 targets covered by the posterior's 80 % predictive interval: {covered} of {total}")
+    print(f"report: {_shown(report)}")
+    return 0
+
+
 def _viz(args: argparse.Namespace) -> int:
     from analysis.seminar import serve
 
@@ -388,7 +492,17 @@ def _plot(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from analysis.report import write_report
+    from calibration.workflow import is_calibration_folder
 
+    if is_calibration_folder(args.results):
+        from analysis.calibration_report import write_calibration_report
+        from calibration.workflow import load_calibration
+        from ensemble.results import package_version
+
+        resolved, posterior, checks = load_calibration(args.results)
+        path = write_calibration_report(args.results, posterior, checks, resolved.data, package_version())
+        print(f"report: {_shown(path)} (open it in a browser; it needs no server)")
+        return 0
     path = write_report(_results(args.results), args.out)
     print(f"report: {_shown(path)} (open it in a browser; it needs no server)")
     return 0
@@ -418,7 +532,16 @@ def _compare(args: argparse.Namespace) -> int:
     seeds = run_seeds(args.seed, args.replicates)
     progress = _progress(2 * len(seeds), 0)
     try:
-        values = run_metrics({"a": a.scenario, "b": b.scenario}, seeds, metrics, args.workers, on_done=lambda: progress.update(1))
+        if args.posterior is None:
+            values = run_metrics({"a": a.scenario, "b": b.scenario}, seeds, metrics, args.workers, on_done=lambda: progress.update(1))
+        else:
+            from analysis.uncertain import paired_values
+            from calibration.posterior import read_posterior
+
+            values, design = paired_values(a, b, metrics, points=args.replicates, seeds_per_point=1, seed=args.seed,
+                                           workers=args.workers, on_done=lambda: progress.update(1),
+                                           posterior=read_posterior(args.posterior))
+            seeds = list(design.seeds)
     except KeyboardInterrupt:
         progress.close()
         print("interrupted: a comparison needs every paired run; nothing written", file=sys.stderr)
@@ -431,7 +554,9 @@ def _compare(args: argparse.Namespace) -> int:
     _write_comparison(out, names, seeds, labels, units, values, stats, table)
     diffs = [values["b"][:, j] - values["a"][:, j] for j in range(len(metrics))]
     figure = _figure_paired(diffs, stats, units, names, out, args.replicates)
-    print(f"Paired comparison, {args.replicates} runs on the same seeds (root seed {args.seed}); B = {names[1]}, A = {names[0]}")
+    pairs = (f"{args.replicates} runs on the same posterior draws and seeds ({args.posterior})" if args.posterior
+             else f"{args.replicates} runs on the same seeds")
+    print(f"Paired comparison, {pairs} (root seed {args.seed}); B = {names[1]}, A = {names[0]}")
     print(table)
     print(f"table: {_shown(out / 'comparison.md')}, values: {_shown(out / 'runs.csv')}, figure: {_shown(figure)}")
     return 0
@@ -549,23 +674,34 @@ def _facts(args: argparse.Namespace) -> int:
 
 def _findings(args: argparse.Namespace) -> int:
     from analysis.uncertain import compare_under_uncertainty
-    from scenarios import list_scenarios, resolve
+    from scenarios import ScenarioError, list_scenarios, resolve
 
-    library = [r for r in (resolve(name) for name in list_scenarios()) if r.hypothesis is not None]
+    posterior = None
+    if args.posterior is not None:
+        from calibration.posterior import read_posterior
+
+        posterior = read_posterior(args.posterior)
+    names = list_scenarios()
+    if args.only is not None and args.only not in names:
+        raise ScenarioError("<command line>", None, "--scenario", "not a library scenario", args.only, "one of: " + ", ".join(names))
+    library = [r for r in (resolve(name) for name in names if args.only in (None, name)) if r.hypothesis is not None]
     references = {str(r.hypothesis.against_path): resolve(r.hypothesis.against_path) for r in library}
     total = sum(2 * args.points * args.seeds_per_point for _ in library)
-    print(f"{len(library)} scenarios against their references: {args.points} points of a Latin hypercube over the "
-          f"uncertainties × {args.seeds_per_point} seeds, paired ({total} runs)", file=sys.stderr)
+    over = (f"{args.points} draws of the posterior {args.posterior} × {args.seeds_per_point} seeds each" if posterior
+            else f"{args.points} points of a Latin hypercube over the uncertainties × {args.seeds_per_point} seeds")
+    print(f"{len(library)} scenario{'s' if len(library) != 1 else ''} against their references: {over}, paired ({total} runs)",
+          file=sys.stderr)
     progress = _progress(total, 0)
     rows = []
     for r in library:
         reference = references[str(r.hypothesis.against_path)]
         stats, _ = compare_under_uncertainty(
             reference, r, [c.metric for c in r.hypothesis.checks], points=args.points,
-            seeds_per_point=args.seeds_per_point, seed=args.seed, workers=args.workers, on_done=lambda: progress.update(1))
+            seeds_per_point=args.seeds_per_point, seed=args.seed, workers=args.workers, on_done=lambda: progress.update(1),
+            posterior=posterior)
         rows += [(r, check, stat, reference.scenario.name) for check, stat in zip(r.hypothesis.checks, stats, strict=True)]
     progress.close()
-    table = _findings_table(rows, args.points, args.seeds_per_point, args.seed)
+    table = _findings_table(rows, args.points, args.seeds_per_point, args.seed, args.posterior)
     print(table)
     if args.write:
         _replace_between_markers(args.write, table, FINDINGS_MARKERS)
@@ -573,10 +709,12 @@ def _findings(args: argparse.Namespace) -> int:
     return 0
 
 
-def _findings_table(rows, points: int, seeds_per_point: int, seed: int) -> str:
+def _findings_table(rows, points: int, seeds_per_point: int, seed: int, posterior: Path | None = None) -> str:
+    where = (f"{points} draws of the posterior {posterior} (uncertainties it does not cover: a Latin hypercube), "
+             f"× {seeds_per_point} seeds of their own at every draw" if posterior else
+             f"{points} points of a Latin hypercube over both scenarios' uncertainties, × {seeds_per_point} seeds at every point")
     lines = [
-        f"Each scenario against its reference at {points} points of a Latin hypercube over both scenarios' uncertainties, "
-        f"× {seeds_per_point} seeds at every point, paired (root seed {seed}); change = scenario − reference: mean with "
+        f"Each scenario against its reference at {where}, paired (root seed {seed}); change = scenario − reference: mean with "
         "its 95 % bootstrap interval, which carries parameter uncertainty and noise together, and the 10–90 % range "
         "of the paired changes. A *direct* check reads an outcome the scenario sets; an *emergent* one a consequence "
         "that passes through another mechanism.",

@@ -27,6 +27,9 @@ from typing import Any
 
 import numpy as np
 
+from scenarios.designs import Design, factors_of
+from scenarios.loader import Resolved
+
 POSTERIOR_KIND = "multivector-posterior"
 POSTERIOR_FORMAT = 1
 REQUIRED = ("kind", "format", "scenario", "parameters", "particles", "weights", "targets", "library", "seed")
@@ -129,6 +132,29 @@ class Posterior:
             "targets": list(self.targets), "fitted": list(self.fitted), "library": dict(self.library), "seed": self.seed,
             **self.info,
         }
+
+
+def posterior_design(resolved: Resolved, posterior: Posterior, *, draws: int, replicates: int, seed: int,
+                     source: str = "") -> Design:
+    """A batch design whose points are posterior draws, mapped into the scenario's own ranges (module docstring).
+
+    Args:
+        resolved: The scenario run.
+        posterior: The calibration's posterior.
+        draws: Points (posterior draws, resampled by weight).
+        replicates: Runs per point, on the same seeds at every point.
+        seed: Seed of the draws (derive it from the batch's root seed).
+        source: The posterior file, as recorded in the results manifest.
+
+    Raises:
+        ValueError: If the scenario has no uncertainty with a range for the posterior to set.
+    """
+    factors = tuple(factors_of(resolved, "uncertainty"))
+    if not factors:
+        raise ValueError(f"{resolved.source}: no quantity has role uncertainty with a range, so a posterior has nothing to set")
+    unit = posterior.unit_points([f.name for f in factors], draws, seed)
+    low, high = np.array([f.low for f in factors]), np.array([f.high for f in factors])
+    return Design("posterior", factors, low + unit * (high - low), replicates, draws, source)
 
 
 def latin_unit(dimensions: int, n: int, seed: int) -> np.ndarray:

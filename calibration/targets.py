@@ -8,7 +8,11 @@ and year. Targets are split by time:
 
 * ``use: fit`` targets read only 2021–2022: the fit sees them;
 * ``use: validation`` targets read 2023–2024 (and nothing later): they are held
-  back and only checked against the posterior's predictions.
+  back and only checked against the posterior's predictions;
+* ``use: reported`` targets are never fitted, whatever their period, because
+  the model does not represent what drives them (a rise in trade values that
+  was mostly commodity prices, say; the note must say what): they are shown
+  against the predictions like the held-back ones, so the miss stays visible.
 
 The split is checked against the quarters each statistic reads, so a target
 cannot leak later data into the fit. The distance of one run to a target is in
@@ -44,7 +48,7 @@ FIT_END = "2022Q4"
 VALIDATION_END = "2024Q4"
 """Last quarter a validation target may read (the articles' last reported year)."""
 
-USES: tuple[str, ...] = ("fit", "validation")
+USES: tuple[str, ...] = ("fit", "validation", "reported")
 """What a target is for."""
 
 TARGET_KEYS = ("id", "title", "statistic", "unit", "observed", "above", "below", "tolerance", "use", "sources", "note")
@@ -89,7 +93,7 @@ class Target:
         kind: ``value`` (an observed figure), ``above`` or ``below`` (a direction).
         observed: The figure, or the threshold of a direction.
         tolerance: How far from it still counts as reproducing it, in the statistic's unit.
-        use: ``fit`` or ``validation``.
+        use: ``fit``, ``validation`` or ``reported``.
         claims: Claim IDs the figure comes from.
         public: A public statistic's publisher, series and year (empty if from claims only).
         note: Why this tolerance; what the model can and cannot show.
@@ -102,7 +106,7 @@ class Target:
     kind: Literal["value", "above", "below"]
     observed: float
     tolerance: float
-    use: Literal["fit", "validation"]
+    use: Literal["fit", "validation", "reported"]
     claims: tuple[str, ...] = ()
     public: Mapping[str, Any] | None = None
     note: str = ""
@@ -229,7 +233,11 @@ def _target(source: Source, path: tuple[Any, ...], item: Any, scenario: Scenario
         raise source.error((*path, "tolerance"), "not a positive number", tolerance, f"how far from the figure still counts, in {item['unit']}")
     use = item["use"]
     if use not in USES:
-        raise source.error((*path, "use"), "unknown use", use, "fit (reads 2021–2022) or validation (reads 2023–2024)")
+        raise source.error((*path, "use"), "unknown use", use,
+                           "fit (reads 2021–2022), validation (reads 2023–2024) or reported (never fitted)")
+    if use == "reported" and not str(item.get("note", "")).strip():
+        raise source.error((*path, "note"), "a reported target needs a note", MISSING,
+                           "a note saying what drives the figure that the model does not represent")
     _check_period(source, (*path, "use"), use, statistic, scenario)
     claims, public = _sources(source, (*path, "sources"), item["sources"], registry)
     return Target(name, item["title"], statistic, item["unit"], kind, float(observed), float(tolerance), use,
@@ -268,10 +276,11 @@ def _observed(source: Source, path: tuple[Any, ...], item: dict[str, Any]) -> tu
 
 
 def _check_period(source: Source, path: tuple[Any, ...], use: str, statistic: Statistic, scenario: Scenario) -> None:
-    """A fitting target reads only 2021–2022; a validation target reads 2023–2024 and nothing later."""
+    """A fitting target reads only 2021–2022; a validation target 2023–2024; none reads beyond 2024."""
     last = max(quarter_ordinal(m.end) for m in statistic.metrics)
-    if last > quarter_ordinal(scenario.end):
-        raise source.error(path, "reads beyond the scenario's horizon", statistic.text, f"quarters up to {scenario.end}")
+    if last > quarter_ordinal(min(scenario.end, VALIDATION_END, key=quarter_ordinal)):
+        raise source.error(path, "reads beyond the years the articles report", statistic.text,
+                           f"quarters up to {min(scenario.end, VALIDATION_END, key=quarter_ordinal)}")
     if use == "fit" and last > quarter_ordinal(FIT_END):
         raise source.error(path, "a fitting target reads data after 2022", statistic.text,
                            f"use: validation, or periods up to {FIT_END}")

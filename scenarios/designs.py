@@ -60,7 +60,8 @@ class Design:
         factors: The quantities varied (empty for ``replicates``).
         points: Array ``(points, factors)`` of values.
         replicates: Runs per point (the same seeds at every point).
-        samples: The sample size asked for (SALib's ``N``; levels for a sweep).
+        samples: The sample size asked for (SALib's ``N``; levels for a sweep; draws of a posterior).
+        source: Where the points come from when not from a sampler (a posterior file).
     """
 
     kind: str
@@ -68,6 +69,7 @@ class Design:
     points: np.ndarray
     replicates: int
     samples: int = 0
+    source: str = ""
 
     @property
     def runs(self) -> int:
@@ -102,7 +104,7 @@ class Design:
     def describe(self) -> dict[str, Any]:
         """A JSON-ready record for the results manifest (kind, factors, points, replicates)."""
         return {
-            "kind": self.kind, "replicates": self.replicates, "samples": self.samples,
+            "kind": self.kind, "replicates": self.replicates, "samples": self.samples, **({"source": self.source} if self.source else {}),
             "factors": [{"path": f.name, "low": f.low, "high": f.high, "integer": f.integer} for f in self.factors],
             "points": [[float(v) for v in row] for row in self.points],
         }
@@ -122,6 +124,7 @@ def design_summary(design: Mapping[str, Any]) -> str:
         "lhs": f"Latin hypercube over {_count(factors, 'uncertainty', 'uncertainties')}",
         "sobol": f"Sobol sample over {_count(factors, 'uncertainty', 'uncertainties')}, N = {samples}",
         "morris": f"Morris, {samples} trajectories over {_count(factors, 'uncertainty', 'uncertainties')}",
+        "posterior": f"posterior draws over {_count(factors, 'uncertainty', 'uncertainties')}",
     }.get(kind, f"{kind} design")
     return f"{what}: {_count(points, 'point')} × {_count(replicates, 'replicate')} = {_count(points * replicates, 'run')}"
 
@@ -182,7 +185,7 @@ def make_design(kind: str, resolved: Resolved, *, samples: int, replicates: int,
 
 
 DESIGN_NAMES: dict[str, str] = {"replicates": "replicates-only", "sweep": "sweep", "lhs": "Latin-hypercube",
-                                "sobol": "Sobol", "morris": "Morris"}
+                                "sobol": "Sobol", "morris": "Morris", "posterior": "posterior"}
 """Each design kind as prose names it."""
 
 SAMPLE_RULES: dict[str, str] = {
