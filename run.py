@@ -441,6 +441,7 @@ def _calibrate(args: argparse.Namespace) -> int:
           f"particles (at most {args.generations} generations, {args.max_runs:,} runs), then predictive checks", file=sys.stderr)
     progress = _progress(args.population, 0)
     progress.unit = "particle"
+    progress.set_description("prior screen")
     state = {"generation": -1, "runs": 0}
 
     def on_runs(runs: int, accepted: int, generation: int) -> None:

@@ -72,7 +72,7 @@ def draw_parameters(posterior: Posterior, labels: dict[str, str]) -> Figure:
         axis.plot([0, 1], [row, row], color="#cccccc", lw=5, solid_capstyle="butt", zorder=1)
         axis.plot(quantiles[[0, 2], j], [row, row], color=OKABE_ITO[0], lw=5, solid_capstyle="butt", zorder=2)
         axis.plot(quantiles[1, j], row, "o", color="black", ms=3, zorder=3)
-        axis.text(1.03, row, f"{shrink[j]:.2f}", va="center", fontsize=8)
+        axis.text(1.03, row, f"{max(shrink[j], 0.0):.2f}", va="center", fontsize=8)  # a negative value is Monte Carlo noise
     axis.set_yticks(rows, [labels.get(posterior.names[j], posterior.names[j]) for j in order], fontsize=8)
     axis.set_xlim(0, 1.12)
     axis.set_ylim(-1, len(order))
@@ -216,7 +216,7 @@ def _record(posterior: Posterior) -> str:
         ("Effective sample size", _e(f"{posterior.ess:,.0f} of {len(posterior.weights):,}")),
         ("Versions", _e(f"multivector {info.get('package_version', '?')}, commit {info.get('git_commit', '?')}")),
     ]
-    return _table(("", ""), rows)
+    return _table(("record", "value"), rows)
 
 
 def _checks_table(checks: list[TargetCheck]) -> str:
@@ -224,7 +224,7 @@ def _checks_table(checks: list[TargetCheck]) -> str:
     for c in checks:
         t = c.target
         prior, after = c.interval("prior"), c.interval("posterior")
-        rows.append((_e(t.title), _e(t.source), _e(f"{t.stated} {t.unit}"), _e(f"{prior[0]:.3g} – {prior[1]:.3g}"),
+        rows.append((_e(t.title), _e(t.source), _e(f"{t.stated} ({t.unit})"), _e(f"{prior[0]:.3g} – {prior[1]:.3g}"),
                      _e(f"{after[0]:.3g} – {after[1]:.3g}"), _e(f"{c.met('prior'):.0%} → {c.met():.0%}"),
                      "yes" if c.covered else '<strong class="warn">no</strong>'))
     return _table(("target", "source", "figure", "prior 80 %", "posterior 80 %", "runs meeting it (prior → posterior)",
@@ -236,7 +236,7 @@ def _misses(checks: list[TargetCheck]) -> str:
     if not missed:
         return "<p>Every held-back target is covered.</p>"
     items = "".join(f"<li>{_e(c.target.title)}: posterior 80 % interval {c.interval()[0]:.3g} – {c.interval()[1]:.3g} "
-                    f"against {_e(c.target.stated)} {_e(c.target.unit)}. {_e(c.target.note)}</li>" for c in missed)
+                    f"against {_e(c.target.stated)} ({_e(c.target.unit)}). {_e(c.target.note)}</li>" for c in missed)
     return f"<p>Missed ({len(missed)}): the fit to 2021–2022 does not carry the model to these figures.</p><ul>{items}</ul>"
 
 
@@ -255,5 +255,5 @@ def _parameter_table(posterior: Posterior, labels: dict[str, str]) -> str:
         p = posterior.parameters[j]
         low, median, high = weighted_quantiles(posterior.particles[:, j], posterior.weights, [INTERVAL[0], 0.5, INTERVAL[1]])
         rows.append((_e(labels.get(p.name, p.name)), f"<code>{_e(p.name)}</code>", _e(f"{p.low:g} – {p.high:g}"),
-                     _e(f"{median:.3g}"), _e(f"{low:.3g} – {high:.3g}"), _e(f"{shrink[j]:.2f}"), _e(verdict(shrink[j]))))
+                     _e(f"{median:.3g}"), _e(f"{low:.3g} – {high:.3g}"), _e(f"{max(shrink[j], 0.0):.2f}"), _e(verdict(shrink[j]))))
     return _table(("uncertainty", "key path", "prior (uniform)", "posterior median", "posterior 80 %", "contraction", "verdict"), rows)
