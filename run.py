@@ -314,7 +314,8 @@ def _design(args: argparse.Namespace, resolved):
     """The batch's design: a sampler's over the scenario's factors, or posterior draws (``--posterior``)."""
     from scenarios.designs import make_design
 
-    if args.posterior is None:
+    posterior = args.posterior or (resolved.posterior if args.design == "replicates" else None)
+    if posterior is None:
         return make_design(args.design, resolved, samples=args.samples, replicates=args.replicates, seed=args.seed)
     from calibration.posterior import posterior_design, read_posterior
 
@@ -323,8 +324,8 @@ def _design(args: argparse.Namespace, resolved):
 
         raise ScenarioError("<command line>", None, "--posterior", f"cannot be combined with --design {args.design}",
                             str(args.posterior), "--posterior alone: its draws are the design's points (--samples of them)")
-    return posterior_design(resolved, read_posterior(args.posterior), draws=args.samples, replicates=args.replicates,
-                            seed=args.seed, source=str(args.posterior))
+    return posterior_design(resolved, read_posterior(posterior), draws=args.samples, replicates=args.replicates,
+                            seed=args.seed, source=str(posterior))
 
 
 def _protected(results_root: Path) -> list[tuple[str, Path]]:
@@ -531,6 +532,7 @@ def _compare(args: argparse.Namespace) -> int:
     names = (a.scenario.name, b.scenario.name)
     out = args.out or results_folder(args.results_root, "compare", f"{names[0]}--{names[1]}")
     seeds = run_seeds(args.seed, args.replicates)
+    args.posterior = args.posterior or b.posterior or a.posterior  # a scenario may name the posterior it was calibrated to
     progress = _progress(2 * len(seeds), 0)
     try:
         if args.posterior is None:
@@ -675,13 +677,10 @@ def _facts(args: argparse.Namespace) -> int:
 
 def _findings(args: argparse.Namespace) -> int:
     from analysis.uncertain import compare_under_uncertainty
+    from calibration.posterior import read_posterior
     from scenarios import ScenarioError, list_scenarios, resolve
 
-    posterior = None
-    if args.posterior is not None:
-        from calibration.posterior import read_posterior
-
-        posterior = read_posterior(args.posterior)
+    posterior = read_posterior(args.posterior) if args.posterior is not None else None
     names = list_scenarios()
     if args.only is not None and args.only not in names:
         raise ScenarioError("<command line>", None, "--scenario", "not a library scenario", args.only, "one of: " + ", ".join(names))
@@ -696,10 +695,11 @@ def _findings(args: argparse.Namespace) -> int:
     rows = []
     for r in library:
         reference = references[str(r.hypothesis.against_path)]
+        named = posterior if posterior is not None or r.posterior is None else read_posterior(r.posterior)
         stats, _ = compare_under_uncertainty(
             reference, r, [c.metric for c in r.hypothesis.checks], points=args.points,
             seeds_per_point=args.seeds_per_point, seed=args.seed, workers=args.workers, on_done=lambda: progress.update(1),
-            posterior=posterior)
+            posterior=named)
         rows += [(r, check, stat, reference.scenario.name) for check, stat in zip(r.hypothesis.checks, stats, strict=True)]
     progress.close()
     table = _findings_table(rows, args.points, args.seeds_per_point, args.seed, args.posterior)

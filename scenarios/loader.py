@@ -23,7 +23,7 @@ from scenarios.errors import Described, ScenarioError, dotted
 from scenarios.hypothesis import Hypothesis, read_hypothesis
 from scenarios.merge import TEXT_KEYS, Merged, read_scenario, require_scenario_file_name
 from scenarios.quantities import Checker, KeyPath, suggest
-from scenarios.references import LIBRARY_DIR, is_scenario_file_name
+from scenarios.references import LIBRARY_DIR, BadReferenceError, is_scenario_file_name, locate_data_file
 from scenarios.source import MAX_DEPTH, Source, display_name
 from scenarios.validate import check_routes, check_rule, cross_checks, field_choices, validate
 
@@ -46,6 +46,8 @@ class Resolved:
         neutralised: Key paths of values set to their neutral and of events
             dropped because they cite a switched-off claim.
         hypothesis: What the scenario expects against a reference scenario, if it says.
+        posterior: The calibration posterior (``posterior.json``) the scenario names for its
+            uncertainties, if it names one: ``run``, ``compare`` and ``findings`` then draw from it.
     """
 
     source: Path
@@ -53,6 +55,7 @@ class Resolved:
     scenario: Scenario
     neutralised: tuple[str, ...] = field(default=())
     hypothesis: Hypothesis | None = None
+    posterior: Path | None = None
 
     @property
     def digest(self) -> str:
@@ -183,7 +186,13 @@ def _resolve_file(path: Path, shown: str, overrides: Mapping[str, Any] | None,
     data = finish(merged.data)
     scenario = build_scenario(data)
     hypothesis = read_hypothesis(data.get("hypothesis"), checker, scenario, path.parent)
-    return Resolved(path, data, scenario, tuple(neutralised), hypothesis), list(merged.paths)
+    posterior = None
+    if "posterior" in data:
+        try:
+            posterior = locate_data_file(data["posterior"], path.parent, display_name(path.parent) or ".", "posterior file", ".json")
+        except BadReferenceError as error:
+            checker.fail(("posterior",), error.problem, data["posterior"], error.expected)
+    return Resolved(path, data, scenario, tuple(neutralised), hypothesis, posterior), list(merged.paths)
 
 
 def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -355,6 +364,8 @@ def finish(data: dict[str, Any]) -> dict[str, Any]:
     out["timeline"] = list(data["timeline"].values())
     if "hypothesis" in data:
         out["hypothesis"] = data["hypothesis"]
+    if "posterior" in data:
+        out["posterior"] = data["posterior"]
     return out
 
 

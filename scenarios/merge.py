@@ -30,6 +30,7 @@ FORMAT_VERSION = 1
 TEXT_KEYS: tuple[str, ...] = ("name", "title", "description", "question", "expects")
 TOP_KEYS: tuple[str, ...] = (
     "format", *TEXT_KEYS, "extends", "horizon", "claims_off", *COLLECTIONS, *SECTIONS, "timeline", "hypothesis",
+    "posterior",
 )
 HORIZON_KEYS: tuple[str, ...] = ("start", "end")
 DEFAULT_HORIZON: dict[str, str] = {"start": "2021Q1", "end": "2030Q4"}
@@ -107,6 +108,7 @@ def read_scenario(path: Path, name: str, chain: tuple[Path, ...] = ()) -> Merged
     if "extends" in doc:
         merged = _read_parent(source, doc["extends"], chain)
         merged.data.pop("hypothesis", None)  # a hypothesis belongs to the file that states it
+        merged.data.pop("posterior", None)  # so does a posterior: it was fitted to that file's scenario
     _merge(merged, source, doc)
     merged.files.append(source.name)
     merged.paths.append(chain[-1])
@@ -196,6 +198,9 @@ def _merge(merged: Merged, source: Source, doc: dict[str, Any]) -> None:
     if "hypothesis" in doc:
         merged.data["hypothesis"] = copy.deepcopy(doc["hypothesis"])
         merged.record(("hypothesis",), source)
+    if "posterior" in doc:
+        merged.data["posterior"] = doc["posterior"]
+        merged.record(("posterior",), source)
 
 
 def _merge_horizon(merged: Merged, source: Source, horizon: Any) -> None:

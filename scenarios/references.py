@@ -91,6 +91,26 @@ def locate(target: Any, folder: Path, shown: str, what: str = "extends target") 
     return candidate
 
 
+def locate_data_file(target: Any, folder: Path, shown: str, what: str, suffix: str) -> Path:
+    """A data file (a calibration's ``posterior.json``, say) that a scenario names, confined like a scenario reference.
+
+    Raises:
+        BadReferenceError: If the reference is not a relative path ending in ``suffix``, leaves the folder, or names no file.
+    """
+    accepted = f"a relative path to a {suffix} file inside {shown}"
+    if not isinstance(target, str) or not target.endswith(suffix) or "\\" in target or "\0" in target:
+        raise BadReferenceError(f"bad {what}", accepted)
+    if PurePosixPath(target).is_absolute() or PureWindowsPath(target).is_absolute() or PureWindowsPath(target).drive:
+        raise BadReferenceError(f"absolute {what} refused", accepted + " (copy the file next to the scenario)")
+    if os.path.normpath(target).split(os.sep)[0] == "..":
+        raise BadReferenceError(f"{what} leaves {shown}", accepted + " (copy the file next to the scenario)")
+    candidate = folder / target
+    _confine(candidate, folder, what, shown)
+    if not candidate.is_file():
+        raise BadReferenceError(f"{what} not found in {shown}", f"an existing file {target} in {shown}")
+    return candidate
+
+
 def _bare(target: str, folder: Path, shown: str, what: str) -> Path:
     if not BARE_NAME.fullmatch(target):
         raise BadReferenceError(f"bad {what}", "a scenario name (letters, digits, _ and -) or a relative .yaml path")

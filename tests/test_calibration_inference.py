@@ -295,3 +295,24 @@ def test_run_compare_and_findings_over_the_posterior(calibration_folder, tmp_pat
     missing = _cli("run", "baseline", "--posterior", str(tmp_path / "none.json"), "--out", str(tmp_path / "x"))
     assert missing.returncode == 2 and "none.json: <file>: cannot be read" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_a_scenario_can_name_its_posterior(calibration_folder, tmp_path):
+    (tmp_path / "posterior.json").write_bytes((calibration_folder / "posterior.json").read_bytes())
+    scenario = tmp_path / "calibrated.yaml"
+    scenario.write_text("format: 1\nname: calibrated\nextends: baseline\nposterior: posterior.json\n", encoding="utf-8")
+    resolved = resolve(scenario)
+    assert resolved.posterior == tmp_path / "posterior.json"
+    done = _cli("run", str(scenario), "--samples", "2", "--replicates", "1", "--no-figures", "--out", str(tmp_path / "run"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "run" / "manifest.json").read_text())["design"]["kind"] == "posterior"
+    child = tmp_path / "child.yaml"
+    child.write_text("format: 1\nname: child\nextends: calibrated.yaml\n", encoding="utf-8")
+    assert resolve(child).posterior is None  # a posterior belongs to the scenario it was fitted for, as a hypothesis does
+    for value, message in (("../posterior.json", r"calibrated\.yaml:4: posterior: posterior file leaves"),
+                           ("/etc/passwd.json", r"posterior: absolute posterior file refused"),
+                           ("missing.json", r"posterior: posterior file not found"),
+                           ("posterior.yaml", r"posterior: bad posterior file")):
+        scenario.write_text(f"format: 1\nname: calibrated\nextends: baseline\nposterior: {value}\n", encoding="utf-8")
+        with pytest.raises(ScenarioError, match=message):
+            resolve(scenario)

@@ -25,10 +25,11 @@ def test_ruff_is_clean():
     assert done.returncode == 0, done.stdout
 
 
-PACKAGES = ("model", "multivector", "scenarios", "ensemble", "analysis", "benchmarks")
+PACKAGES = ("model", "multivector", "scenarios", "ensemble", "calibration", "analysis", "benchmarks")
 LAYERS = {"model": set(), "scenarios": {"model"}, "multivector": {"model", "scenarios"},
-          "ensemble": {"model", "scenarios"}, "analysis": {"model", "scenarios", "ensemble", "multivector"},
-          "benchmarks": {"model", "scenarios", "ensemble", "multivector", "analysis"}}
+          "ensemble": {"model", "scenarios"}, "calibration": {"model", "scenarios", "ensemble"},
+          "analysis": {"model", "scenarios", "ensemble", "multivector", "calibration"},
+          "benchmarks": {"model", "scenarios", "ensemble", "multivector", "calibration", "analysis"}}
 """Which other packages each package may import: the dynamics at the bottom, running and analysing above."""
 
 

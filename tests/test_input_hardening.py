@@ -558,7 +558,8 @@ plain_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
 
 
 ADDED_KEYS = ["hypothesis", "extends", "claims_off", "horizon", "end", "summit_from", "neutral", "range", "role",
-              "remove", "set", "scale", "path", "TJK", "GBR", "new_format", "against", "checks", "metric", "tolerance"]
+              "remove", "set", "scale", "path", "TJK", "GBR", "new_format", "against", "checks", "metric", "tolerance",
+              "posterior"]
 
 
 @st.composite
