@@ -182,6 +182,8 @@ def _parser() -> argparse.ArgumentParser:
     viz = verbs.add_parser("viz", help="start the seminar page on this machine and print its address")
     viz.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     viz.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1: this machine only)")
+    viz.add_argument("--posterior", type=Path, metavar="FILE",
+                     help="let 'Predict, then run' draw the uncertainties from a calibration's posterior.json")
     viz.set_defaults(handler=_viz)
 
     verbs.add_parser("bench", help="measure speed and memory side by side with mesa.batch_run (ratios; see 'bench --help')")
@@ -475,6 +477,12 @@ def _calibrate(args: argparse.Namespace) -> int:
 def _viz(args: argparse.Namespace) -> int:
     from analysis.seminar import serve
 
+    if args.posterior is not None:
+        from analysis.seminar.predict import POSTERIOR_ENV
+        from calibration.posterior import read_posterior
+
+        read_posterior(args.posterior)  # a bad file fails here, in one line, not on the page
+        os.environ[POSTERIOR_ENV] = str(args.posterior.resolve())
     return serve(args.port, args.host)
 
 

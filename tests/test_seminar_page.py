@@ -260,3 +260,40 @@ def test_a_plain_solaraviz_page_around_the_model_renders_and_steps(browser, plai
         assert "error" not in tab.inner_text("body").lower()
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def posterior_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The page served as 'run.py viz --posterior FILE' serves it, with a posterior over the baseline's uncertainties."""
+    import numpy as np
+
+    from analysis.seminar.predict import POSTERIOR_ENV
+    from calibration.posterior import Parameter, Posterior, write_posterior
+    from scenarios import resolve
+    from scenarios.designs import factors_of
+
+    factors = factors_of(resolve("baseline"), "uncertainty")
+    unit = np.random.default_rng(0).random((50, len(factors)))
+    particles = np.array([[f.low + u * (f.high - f.low) for f, u in zip(factors, row, strict=True)] for row in unit])
+    posterior = Posterior("baseline", tuple(Parameter(f.name, f.low, f.high) for f in factors), particles, np.full(50, 1 / 50),
+                          (), (), {"name": "pyabc", "version": "test"}, 0)
+    folder = tmp_path_factory.mktemp("posterior")
+    path, _ = write_posterior(posterior, folder)
+    launch = lambda port, **popen: start(port, env={**os.environ, POSTERIOR_ENV: str(path)}, **popen)  # noqa: E731
+    with _serving(tmp_path_factory, "posterior-server", launch) as address:
+        yield address
+
+
+def test_predict_then_run_over_a_posterior(browser, posterior_url, shots):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(UI_MS)
+    page.goto(posterior_url)
+    page.get_by_role("tab", name="Predict, then run").click()
+    page.get_by_text("Draw what we do not know from the calibration", exact=False).wait_for()
+    page.get_by_role("button", name="Run 20 posterior draws").click()
+    verdict = page.locator(".seminar-verdict")
+    verdict.wait_for()
+    assert "The runs are posterior draws, each on its own seed." in verdict.inner_text()
+    page.screenshot(path=shots / "04b-predict-over-the-posterior.png", full_page=True)
+    context.close()

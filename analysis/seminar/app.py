@@ -21,7 +21,16 @@ from analysis.seminar import figures
 from analysis.seminar.card import model_card
 from analysis.seminar.narrative import event_log
 from analysis.seminar.play import MOVES, Player, SeminarModel, model_kwargs
-from analysis.seminar.predict import DEFAULT_RUNS, QUANTITIES, Verdict, defaults_of, library, run_prediction, sliders_of
+from analysis.seminar.predict import (
+    DEFAULT_RUNS,
+    QUANTITIES,
+    Verdict,
+    defaults_of,
+    library,
+    page_posterior,
+    run_prediction,
+    sliders_of,
+)
 from model.metrics import MetricError
 from model.params import DOMAINS
 from scenarios import ScenarioError, list_scenarios
@@ -133,6 +142,8 @@ def Predict(model: solara.Reactive[SeminarModel]) -> None:  # noqa: N802
     runs, set_runs = solara.use_state(DEFAULT_RUNS)
     verdict, set_verdict = solara.use_state(None)
     error, set_error = solara.use_state("")
+    posterior = page_posterior()
+    use_posterior, set_use_posterior = solara.use_state(posterior is not None)
 
     def pick(new: str) -> None:
         set_label(new)
@@ -140,7 +151,9 @@ def Predict(model: solara.Reactive[SeminarModel]) -> None:  # noqa: N802
 
     def run() -> None:
         try:
-            set_verdict(run_prediction(model.value.params, text, prediction, runs))
+            fixed = {key.replace("__", ".") for key in model.value.overrides}
+            set_verdict(run_prediction(model.value.params, text, prediction, runs, posterior=posterior if use_posterior else None,
+                                       name=model.value.scenario_name, fixed=fixed))
             set_error("")
         except (MetricError, ScenarioError) as problem:
             set_verdict(None)
@@ -152,8 +165,13 @@ def Predict(model: solara.Reactive[SeminarModel]) -> None:  # noqa: N802
         solara.Select(label="Quantity", values=list(QUANTITIES), value=label, on_value=pick)
         solara.InputText(label="Metric (model syntax; edit to ask something else)", value=text, on_value=set_text)
         solara.InputFloat(label="Your prediction", value=prediction, on_value=set_prediction)
-        solara.SliderInt(label="Runs (seeds)", value=runs, on_value=set_runs, min=5, max=100, step=5)
-        solara.Button(f"Run {runs} seeds", on_click=run, color="primary")
+        solara.SliderInt(label="Runs", value=runs, on_value=set_runs, min=5, max=100, step=5)
+        if posterior is not None:
+            solara.Checkbox(label="Draw what we do not know from the calibration (posterior; the sliders keep their values) "
+                                  "— otherwise only chance varies",
+                            value=use_posterior, on_value=set_use_posterior)
+        solara.Button(f"Run {runs} {'posterior draws' if posterior is not None and use_posterior else 'seeds'}", on_click=run,
+                      color="primary")
         if error:
             solara.Error(error)
         if verdict is not None:

@@ -8,12 +8,17 @@ other metric can be typed in.
 from __future__ import annotations
 
 import functools
+import os
+from collections.abc import Collection
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from ensemble.batch import coordinates, run_metrics, run_seeds
+from calibration.posterior import Posterior, posterior_design, read_posterior
+from ensemble.batch import coordinates, measure_chunk, run_metrics, run_seeds
+from ensemble.executors import Serial
 from model.calendar import quarter_range
 from model.metrics import Metric, parse_metric
 from model.params import Scenario
@@ -37,6 +42,9 @@ DEFAULT_RUNS = 20
 
 ROOT_SEED = 2026
 """Root seed of prediction batches (run seeds are split from it, see ``ensemble.batch.run_seeds``)."""
+
+POSTERIOR_ENV = "MULTIVECTOR_POSTERIOR"
+"""Environment variable through which ``run.py viz --posterior FILE`` hands the page a calibration posterior."""
 
 SLIDERS = 4
 """Sliders offered: the scenario's levers, topped up with key uncertainties to this many."""
@@ -63,6 +71,7 @@ class Verdict:
         values: One value per run.
         above: Share of runs above the prediction.
         below: Share of runs below it.
+        over: What varies between the runs, in words.
     """
 
     metric: str
@@ -71,13 +80,15 @@ class Verdict:
     values: np.ndarray
     above: float
     below: float
+    over: str = "seeds"
 
     @property
     def summary(self) -> str:
         """One sentence: where the prediction falls in the runs."""
         q10, q50, q90 = np.quantile(self.values, [0.1, 0.5, 0.9])
         return (f"{self.above:.0%} of {len(self.values)} runs lie above your prediction {self.prediction:g} and "
-                f"{self.below:.0%} below; median {q50:.3g}, 80% of runs between {q10:.3g} and {q90:.3g} ({self.unit}).")
+                f"{self.below:.0%} below; median {q50:.3g}, 80% of runs between {q10:.3g} and {q90:.3g} ({self.unit})."
+                + ("" if self.over == "seeds" else f" The runs are {self.over}."))
 
 
 @functools.lru_cache(maxsize=32)
@@ -128,17 +139,46 @@ def checked_metric(text: str, scenario: Scenario) -> Metric:
 
 
 def run_prediction(scenario: Scenario, text: str, prediction: float, runs: int = DEFAULT_RUNS,
-                   root_seed: int = ROOT_SEED) -> Verdict:
-    """Run ``runs`` seeds of a scenario and compare a prediction with the metric's values.
+                   root_seed: int = ROOT_SEED, *, posterior: Posterior | None = None, name: str = "baseline",
+                   fixed: Collection[str] = ()) -> Verdict:
+    """Run ``runs`` seeds of a scenario (or posterior draws, each on its own seed) and compare a prediction.
 
     Args:
         scenario: The scenario to run (with the page's slider values).
         text: The metric, e.g. ``alignment[state=TJK,domain=security,power=RUS]@2026``.
         prediction: The student's number, in the metric's unit.
-        runs: Number of seeds.
-        root_seed: Root seed the run seeds are split from.
+        runs: Number of runs.
+        root_seed: Root seed the run seeds (and the posterior draws) are split from.
+        posterior: Draw each run's uncertainties from this calibration posterior.
+        name: The library scenario the page runs (whose ranges the posterior's draws are mapped into).
+        fixed: Dotted key paths the student set with a slider: they keep the slider's value.
     """
     metric = checked_metric(text, scenario)
-    values = run_metrics({"run": scenario}, run_seeds(root_seed, runs), [metric])["run"][:, 0]
+    seeds = run_seeds(root_seed, runs)
+    if posterior is None:
+        values = run_metrics({"run": scenario}, seeds, [metric])["run"][:, 0]
+        over = "seeds"
+    else:
+        design = posterior_design(library(name), posterior, draws=runs, replicates=1, seed=root_seed)
+        values = np.empty(runs)
+        jobs = [(k, seeds[k], {path: value for path, value in design.values(k).items() if ".".join(path) not in fixed})
+                for k in range(runs)]
+
+        def store(result: tuple[np.ndarray, np.ndarray]) -> None:
+            values[result[0]] = result[1][:, 0]
+
+        Serial().run(scenario, jobs, store, partial(measure_chunk, (metric,)))
+        over = "posterior draws, each on its own seed"
     return Verdict(text, metric.unit, float(prediction), values,
-                   float(np.mean(values > prediction)), float(np.mean(values < prediction)))
+                   float(np.mean(values > prediction)), float(np.mean(values < prediction)), over)
+
+
+@functools.lru_cache(maxsize=4)
+def _posterior_at(path: str) -> Posterior:
+    return read_posterior(path)
+
+
+def page_posterior() -> Posterior | None:
+    """The posterior ``run.py viz --posterior FILE`` handed to the page, if any."""
+    path = os.environ.get(POSTERIOR_ENV)
+    return _posterior_at(path) if path else None
