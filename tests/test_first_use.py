@@ -84,6 +84,8 @@ def test_the_readmes_commands_work_in_the_order_written(tmp_path):
     assert (sobol / "figures" / "sensitivity_russia_security_share.png").is_file()
     assert (results / "sanctions_escalation-without-CH25-41" / "manifest.json").is_file()
     assert (results / "compare" / "baseline--sanctions_escalation" / "comparison.md").is_file()
+    assert (results / "calibration-baseline" / "report.html").is_file(), "the calibration"
+    assert ResultsFolder(results / "baseline-posterior").manifest()["design"]["kind"] == "posterior"
     assert len(ran) >= 10, ran
 
 
