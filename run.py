@@ -538,9 +538,10 @@ def _compare(args: argparse.Namespace) -> int:
     a, b = _resolve(args.a, overrides), _resolve(args.b, overrides)
     metrics = _metrics(args.metrics, b, a.scenario, b.scenario)
     names = (a.scenario.name, b.scenario.name)
-    out = args.out or results_folder(args.results_root, "compare", f"{names[0]}--{names[1]}")
-    seeds = run_seeds(args.seed, args.replicates)
     args.posterior = args.posterior or b.posterior or a.posterior  # a scenario may name the posterior it was calibrated to
+    out = args.out or results_folder(args.results_root, "compare",
+                                     f"{names[0]}--{names[1]}" + ("-posterior" if args.posterior else ""))
+    seeds = run_seeds(args.seed, args.replicates)
     progress = _progress(2 * len(seeds), 0)
     try:
         if args.posterior is None:
