@@ -8,6 +8,7 @@ Phases, in order (each can be chosen with ``--only`` or left out with ``--skip``
 * ``cli``: the CLI ``run`` verb end to end with every result written (:mod:`benchmarks.cli`).
 * ``memory``: peak memory of the CLI's process tree, small vs ten-times larger batch (:mod:`benchmarks.memory`).
 * ``profile``: where one chunk's time goes (:mod:`benchmarks.profiling`).
+* ``calibration``: an ABC fit's runs/s against the engine's on the same runs (:mod:`benchmarks.calibration`).
 
 Timed contenders are interleaved over rounds and each figure is the median;
 every figure carries its start method, chunk size and load. Tests run the
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from benchmarks.calibration import calibration_phase
 from benchmarks.chunk_sizes import chunk_curve_phase
 from benchmarks.cli import cli_phase
 from benchmarks.memory import memory_phase
@@ -31,7 +33,7 @@ from benchmarks.profiling import profile_phase
 from benchmarks.report import Report, format_report, load_average, machine, write_json
 from benchmarks.throughput import throughput_phase
 
-PHASES = ("pools", "throughput", "chunks", "cli", "memory", "profile")
+PHASES = ("pools", "throughput", "chunks", "cli", "memory", "profile", "calibration")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -76,6 +78,7 @@ def run_phases(phases: list[str], report: Report, sizes: Sizes, args: argparse.N
         "cli": lambda: cli_phase(report, sizes, workers),
         "memory": lambda: memory_phase(report, sizes, workers),
         "profile": lambda: profile_phase(report, sizes.profile_runs, args.top, args.py_spy),
+        "calibration": lambda: calibration_phase(report, sizes, workers),
     }
     for phase in phases:
         print(f"phase: {phase}", file=sys.stderr)

@@ -27,6 +27,7 @@ class Sizes:
         memory: Small and large batch of the peak-memory phase.
         cli_runs: Runs per end-to-end CLI sample.
         profile_runs: Runs of the profiled chunk.
+        calibration_population: Particles of the timed ABC fit.
     """
 
     rounds: int
@@ -37,15 +38,16 @@ class Sizes:
     memory: tuple[int, int]
     cli_runs: int
     profile_runs: int
+    calibration_population: int
 
 
 MODES: dict[str, Sizes] = {
     "full": Sizes(rounds=3, engine_runs=4096, mesa_runs=256, chunk_sizes=CURVE, curve_runs=256,
-                  memory=(10_000, 100_000), cli_runs=4096, profile_runs=256),
+                  memory=(10_000, 100_000), cli_runs=4096, profile_runs=256, calibration_population=5000),
     "quick": Sizes(rounds=3, engine_runs=1024, mesa_runs=32, chunk_sizes=CURVE, curve_runs=64,
-                   memory=(2_000, 20_000), cli_runs=1024, profile_runs=256),
+                   memory=(2_000, 20_000), cli_runs=1024, profile_runs=256, calibration_population=2000),
     "tiny": Sizes(rounds=1, engine_runs=8, mesa_runs=2, chunk_sizes=(1, 4), curve_runs=4,
-                  memory=(4, 8), cli_runs=4, profile_runs=4),
+                  memory=(4, 8), cli_runs=4, profile_runs=4, calibration_population=20),
 }
 """``full``: the issue's sizes (10–20 minutes and more); ``quick``: minutes, memory 2,000 vs 20,000 runs; ``tiny``: a smoke test."""
 

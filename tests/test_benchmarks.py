@@ -23,7 +23,8 @@ def test_tiny_benchmark_prints_every_ratio_with_a_verdict_and_writes_json(tmp_pa
     printed = capsys.readouterr().out
     ratio_lines = [line for line in printed.splitlines() if line.startswith("ratio ")]
     for expected in ("engine, 1 process / mesa.batch_run, 1 process", "engine, 2 workers / mesa.batch_run, 2 processes",
-                     "engine 2 workers / 1 worker", "CLI run end to end", "peak memory"):
+                     "engine 2 workers / 1 worker", "CLI run end to end", "peak memory",
+                     "ABC fit runs/s / engine runs/s on the same runs"):
         assert any(expected in line for line in ratio_lines), f"no ratio line with {expected!r} in {ratio_lines}"
     assert all(line.endswith((" PASS", " MISS")) for line in ratio_lines), ratio_lines
     report = json.loads(out.read_text())
