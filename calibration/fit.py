@@ -59,7 +59,7 @@ import numpy as np
 from calibration.posterior import Parameter, Posterior, latin_unit
 from calibration.simulator import BatchSimulator, run_seed
 from calibration.targets import Target, Targets
-from scenarios.designs import factors_of
+from scenarios.designs import Factor, factors_of
 from scenarios.loader import Resolved
 
 PRIOR_RUNS = 1024
@@ -157,6 +157,35 @@ def starts_at_minimum(screen: Screen, settings: FitSettings) -> bool:
     return 2 * expected_runs <= settings.max_runs - PRIOR_RUNS
 
 
+class _Simulation:
+    """The simulator pyabc's model calls: proposed uncertainties from logits, the rest drawn from their prior.
+
+    Every simulated parameter set is kept (by its logits) so that the accepted particles
+    can be given back with the values the drawn uncertainties took.
+    """
+
+    def __init__(self, simulator: BatchSimulator, proposed: list[int], seed: int) -> None:
+        factors = simulator.factors
+        self.simulator, self.proposed, self.seed = simulator, proposed, seed
+        self.drawn = [j for j in range(len(factors)) if j not in proposed]
+        self.low, self.high = np.array([f.low for f in factors]), np.array([f.high for f in factors])
+        self.carried: dict[tuple[float, ...], np.ndarray] = {}
+
+    def __call__(self, logits: np.ndarray, first: int) -> np.ndarray:
+        """Statistics of the batch whose first simulation is the fit's ``first``-th."""
+        low, high, proposed, drawn = self.low, self.high, self.proposed, self.drawn
+        full = np.empty((len(logits), len(low)))
+        full[:, proposed] = low[proposed] + (high[proposed] - low[proposed]) / (1.0 + np.exp(-logits))
+        uniform = np.random.default_rng([self.seed, 4, first]).random((len(logits), len(drawn)))
+        full[:, drawn] = low[drawn] + uniform * (high[drawn] - low[drawn])
+        self.carried.update((tuple(row), values) for row, values in zip(logits, full, strict=True))
+        return self.simulator(full, [run_seed(self.seed, first + k) for k in range(len(logits))])
+
+    def values_of(self, logits: np.ndarray) -> np.ndarray:
+        """Every uncertainty's value ``(particles, factors)`` of the parameter sets simulated with these logits."""
+        return np.array([self.carried[tuple(row)] for row in logits])
+
+
 def fit(resolved: Resolved, targets: Targets, settings: FitSettings, history_db: Path | None = None,
         on_runs: Callable[[int, int, int], None] | None = None) -> Posterior:
     """Fit the scenario's uncertainties to the targets by ABC-SMC.
@@ -174,7 +203,7 @@ def fit(resolved: Resolved, targets: Targets, settings: FitSettings, history_db:
     Raises:
         ValueError: If the scenario has no uncertainty with a range, or no fitting target is within reach.
     """
-    import pyabc
+    import pyabc  # here, not at the top: it takes seconds to import and only a fit needs it
 
     from calibration.sampler import BatchModel, EngineSampler
 
@@ -185,23 +214,10 @@ def fit(resolved: Resolved, targets: Targets, settings: FitSettings, history_db:
     if not screen.fitted:
         raise ValueError(f"{targets.name}: no fitting target is within the model's reach ({', '.join(screen.excluded)})")
     logging.getLogger("ABC").setLevel(logging.WARNING)
-    names = [f.name for f in factors]
-    proposed = _proposed(screen.influence)
-    drawn = [j for j in range(len(factors)) if j not in proposed]
-    simulator = BatchSimulator(resolved, factors, screen.fitted, workers=settings.workers)
-    model = BatchModel([names[j] for j in proposed], [t.id for t in screen.fitted])
-    low, high = (np.array([getattr(f, end) for f in factors]) for end in ("low", "high"))
-    carried: dict[tuple[float, ...], np.ndarray] = {}
-
-    def simulate(logits: np.ndarray, first: int) -> np.ndarray:
-        full = np.empty((len(logits), len(factors)))
-        full[:, proposed] = low[proposed] + (high[proposed] - low[proposed]) / (1.0 + np.exp(-logits))
-        full[:, drawn] = low[drawn] + np.random.default_rng([settings.seed, 4, first]).random((len(logits), len(drawn))) * (
-            high[drawn] - low[drawn])
-        carried.update((tuple(row), values) for row, values in zip(logits, full, strict=True))
-        return simulator(full, [run_seed(settings.seed, first + k) for k in range(len(logits))])
-
-    sampler = EngineSampler(model, simulate, on_batch=on_runs)
+    simulation = _Simulation(BatchSimulator(resolved, factors, screen.fitted, workers=settings.workers),
+                             _proposed(screen.influence), settings.seed)
+    model = BatchModel([factors[j].name for j in simulation.proposed], [t.id for t in screen.fitted])
+    sampler = EngineSampler(model, simulation, on_batch=on_runs)
     prior = pyabc.Distribution(**{name: pyabc.RV("logistic", 0.0, 1.0) for name in model.names})
     fitted = screen.fitted
 
@@ -213,33 +229,34 @@ def fit(resolved: Resolved, targets: Targets, settings: FitSettings, history_db:
     schedule = pyabc.MedianEpsilon(initial_epsilon=settings.min_epsilon) if direct else pyabc.MedianEpsilon()
     abc = pyabc.ABCSMC(model, prior, distance, population_size=settings.population, sampler=sampler, eps=schedule)
     with tempfile.TemporaryDirectory() as scratch:
-        db = history_db or Path(scratch) / "history.db"
-        abc.new(f"sqlite:///{db}", {t.id: t.observed for t in fitted})
+        abc.new(f"sqlite:///{history_db or Path(scratch) / 'history.db'}", {t.id: t.observed for t in fitted})
         history = abc.run(minimum_epsilon=settings.min_epsilon, max_nr_populations=settings.generations,
                           max_total_nr_simulations=settings.max_runs - PRIOR_RUNS, min_acceptance_rate=MIN_ACCEPTANCE)
         frame, weights = history.get_distribution(m=0, t=history.max_t)
         generations = _generations(history)
-    particles = np.array([carried[tuple(row)] for row in frame[list(model.names)].to_numpy(dtype=float)])
-    info: dict[str, Any] = {
-        "settings": {"population": settings.population, "max_runs": settings.max_runs, "generations": settings.generations,
-                     "min_epsilon": settings.min_epsilon, "workers": settings.workers,
-                     "min_acceptance_rate": MIN_ACCEPTANCE,
-                     "distance": "largest distance to a fitting target, in tolerances",
-                     "epsilon": f"pyabc.MedianEpsilon, {'starting at min_epsilon (rejection)' if direct else 'median schedule'}",
-                     "transition": "pyabc.MultivariateNormalTransition (default)",
-                     "sampler": "calibration.sampler.EngineSampler"},
-        "prior_screen": {"runs": PRIOR_RUNS, "threshold": UNREACHABLE_SHARE, "shares": screen.shares,
-                         "all_met": screen.all_met, "influence_threshold": INFLUENCE,
-                         "influence": dict(zip(names, map(float, screen.influence), strict=True))},
-        "proposed": list(model.names),
-        "excluded": screen.excluded, "generations": generations,
-        "simulations": PRIOR_RUNS + sampler.simulations, "final_epsilon": generations[-1]["epsilon"],
-        "reached_min_epsilon": bool(generations[-1]["epsilon"] <= settings.min_epsilon),
-    }
-    parameters = tuple(Parameter(f.name, f.low, f.high, f.integer) for f in factors)
-    return Posterior(resolved.scenario.name, parameters, particles, np.asarray(weights, dtype=float) / np.sum(weights),
-                     tuple(t.to_json() for t in targets.targets), tuple(t.id for t in fitted),
-                     {"name": "pyabc", "version": pyabc.__version__}, settings.seed, info)
+    info = {"settings": _settings_record(settings, direct), "prior_screen": _screen_record(screen, factors),
+            "proposed": list(model.names), "excluded": screen.excluded, "generations": generations,
+            "simulations": PRIOR_RUNS + sampler.simulations, "final_epsilon": generations[-1]["epsilon"],
+            "reached_min_epsilon": bool(generations[-1]["epsilon"] <= settings.min_epsilon)}
+    return Posterior(resolved.scenario.name, tuple(Parameter(f.name, f.low, f.high, f.integer) for f in factors),
+                     simulation.values_of(frame[list(model.names)].to_numpy(dtype=float)),
+                     np.asarray(weights, dtype=float) / np.sum(weights), tuple(t.to_json() for t in targets.targets),
+                     tuple(t.id for t in fitted), {"name": "pyabc", "version": pyabc.__version__}, settings.seed, info)
+
+
+def _settings_record(settings: FitSettings, direct: bool) -> dict[str, Any]:
+    """The fit's settings as the posterior file records them."""
+    return {"population": settings.population, "max_runs": settings.max_runs, "generations": settings.generations,
+            "min_epsilon": settings.min_epsilon, "workers": settings.workers, "min_acceptance_rate": MIN_ACCEPTANCE,
+            "distance": "largest distance to a fitting target, in tolerances",
+            "epsilon": f"pyabc.MedianEpsilon, {'starting at min_epsilon (rejection)' if direct else 'median schedule'}",
+            "transition": "pyabc.MultivariateNormalTransition (default)", "sampler": "calibration.sampler.EngineSampler"}
+
+
+def _screen_record(screen: Screen, factors: list[Factor]) -> dict[str, Any]:
+    """The prior screen as the posterior file records it."""
+    return {"runs": PRIOR_RUNS, "threshold": UNREACHABLE_SHARE, "shares": screen.shares, "all_met": screen.all_met,
+            "influence_threshold": INFLUENCE, "influence": {f.name: float(v) for f, v in zip(factors, screen.influence, strict=True)}}
 
 
 def _proposed(influence: np.ndarray) -> list[int]:
