@@ -431,12 +431,14 @@ def _duration(seconds: float) -> str:
 def _calibrate(args: argparse.Namespace) -> int:
     from analysis.calibration_report import coverage, write_calibration_report
     from calibration.fit import FitSettings
-    from calibration.targets import default_targets_path
+    from calibration.targets import default_targets_path, read_targets
     from calibration.workflow import calibrate, prepare_calibration_folder
     from ensemble.results import package_version, results_folder
     from scenarios import resolve
 
     resolved = resolve(args.scenario)
+    targets = args.targets or default_targets_path()
+    read_targets(targets, resolved.scenario)  # a bad targets file fails here, in one line, before anything is written
     out = args.out or results_folder(args.results_root, f"calibration-{resolved.scenario.name}")
     prepare_calibration_folder(out, overwrite=args.overwrite)
     settings = FitSettings(args.population, args.max_runs, args.generations, args.min_epsilon, args.seed, args.workers)
@@ -457,14 +459,13 @@ def _calibrate(args: argparse.Namespace) -> int:
         progress.set_postfix_str(f"{state['runs']:,} runs")
 
     try:
-        posterior, checks = calibrate(resolved, args.targets or default_targets_path(), out, settings, on_runs=on_runs,
-                                      predictive_runs=args.predictive_runs)
+        posterior, checks = calibrate(resolved, targets, out, settings, on_runs=on_runs, predictive_runs=args.predictive_runs)
     except KeyboardInterrupt:
-        progress.close()
         print(f"interrupted: no posterior written; pyabc's history of the finished generations is in {_shown(out / 'history.db')}",
               file=sys.stderr)
         return EXIT_INTERRUPTED
-    progress.close()
+    finally:
+        progress.close()
     report = write_calibration_report(out, posterior, checks, resolved.data, package_version())
     covered, total = coverage(checks)
     print(f"posterior: {_shown(out / 'posterior.json')} ({len(posterior.weights):,} particles, effective sample size "

@@ -331,3 +331,17 @@ def test_the_seminar_prediction_can_draw_from_the_posterior(recovered, baseline)
     assert np.median(drawn.values) < np.median(seeds_only.values)
     fixed = run_prediction(baseline.scenario, text, 3.5, runs=40, posterior=posterior, fixed={"states.KAZ.trend_growth"})
     assert abs(np.median(fixed.values) - np.median(seeds_only.values)) < abs(np.median(drawn.values) - np.median(seeds_only.values))
+
+
+def test_calibrate_refuses_bad_input_in_one_line_and_writes_nothing(tmp_path):
+    out = tmp_path / "calibration"
+    missing = _cli("calibrate", "baseline", "--targets", str(tmp_path / "none.yaml"), "--out", str(out))
+    assert missing.returncode == 2 and "none.yaml" in missing.stderr and "Traceback" not in missing.stderr
+    bad = _targets_file(tmp_path, TARGET.format(observed=3.5, tolerance=-1, use="fit"))
+    refused = _cli("calibrate", "baseline", "--targets", str(bad), "--out", str(out))
+    assert refused.returncode == 2
+    assert [line for line in refused.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {bad}:8: targets[0].tolerance: not a positive number; got -1, expected how far from the figure still counts, in %/yr"]
+    assert not out.exists()
+    zero = _cli("calibrate", "baseline", "--min-epsilon", "0", "--out", str(out))
+    assert zero.returncode == 2 and "expected a positive number, got 0" in zero.stderr
