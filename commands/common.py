@@ -1,8 +1,8 @@
-"""What every verb of the command line shares: defaults, exit codes, option types, shared options, the error type.
+"""What every verb of the command line shares: defaults, exit codes, the error type, output, the program's name and version.
 
-Each default and each shared option is defined here once; a verb's module adds
-its own options with the helpers below, so that ``--seed``, ``--workers``,
-``--results-root`` and the rest read and behave the same under every verb.
+Each default is defined here once (those of the calibration, the designs and
+Dask come from the packages that own them); the option types and the options
+several verbs share are in :mod:`commands.options`.
 """
 
 from __future__ import annotations
