@@ -11,13 +11,13 @@ Which modules run models:
 * ``analysis.seminar`` — the interactive page, which steps a model for the class
   through the model's public API.
 
-The other modules (``compare``, ``facts``, ``plots``, ``report``, ``results``,
-``sensitivity``, ``style``) take runs already made or results already on disk
-and run no model.
+The other modules (``compare``, ``facts``, ``plots``, ``paired_figures``, ``report``,
+``results``, ``sensitivity``, ``style``) take runs already made or results already on
+disk and run no model.
 
 No module of ``analysis`` writes files of its own accord: results folders
-(``ensemble.results``), figures and the report page (``analysis.report``) are
-written only when an entry point — the command line ``run.py``, or the
-benchmarks, into a temporary folder — calls them; every other function returns
-values.
+(``ensemble.results``), figures (all through ``analysis.style.save_figure``) and
+the report page (``analysis.report``) are written only when an entry point — the
+command line ``run.py`` (the ``commands`` package), or the benchmarks, into a
+temporary folder — calls them; every other function returns values.
 """

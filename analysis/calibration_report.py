@@ -23,7 +23,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from analysis.report import CSS, _e, _figure, _section, _table, factor_labels
-from analysis.style import OKABE_ITO, STYLE, stamp
+from analysis.style import OKABE_ITO, save_figure
 from calibration.posterior import Posterior, weighted_quantiles
 from calibration.predictive import INTERVAL, TargetCheck
 
@@ -140,26 +140,16 @@ def draw_checks(checks: list[TargetCheck]) -> Figure:
     return figure
 
 
-def save(figure: Figure, path: Path, scenario: str, version: str) -> Path:
-    """Stamp, save and close a figure."""
-    stamp(figure, scenario, path.parent.parent.name, version)
-    figure.savefig(path, bbox_inches="tight")
-    plt.close(figure)
-    return path
-
-
 def write_calibration_report(folder: Path, posterior: Posterior, checks: list[TargetCheck], scenario_data: dict[str, Any],
                              version: str) -> Path:
     """Write the figures and ``report.html`` of a calibration folder and return the report's path."""
     labels = labels_of(posterior, scenario_data)
     figures = folder / "figures"
     figures.mkdir(exist_ok=True)
-    with matplotlib.rc_context(STYLE):
-        paths = [
-            save(draw_parameters(posterior, labels), figures / "posterior-parameters.png", posterior.scenario, version),
-            save(draw_histograms(posterior, labels), figures / "posterior-histograms.png", posterior.scenario, version),
-            save(draw_checks(checks), figures / "predictive-checks.png", posterior.scenario, version),
-        ]
+    drawers = {"posterior-parameters": lambda: draw_parameters(posterior, labels),
+               "posterior-histograms": lambda: draw_histograms(posterior, labels),
+               "predictive-checks": lambda: draw_checks(checks)}
+    paths = [save_figure(figures / f"{name}.png", draw, posterior.scenario, folder.name, version) for name, draw in drawers.items()]
     captions = ["Where the targets leave each uncertainty: posterior 80 % interval within the prior range.",
                 "The most identified uncertainties.",
                 "Posterior predictive checks on the fitting targets and on the held-back 2023–2024 targets."]

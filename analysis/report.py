@@ -32,7 +32,7 @@ from analysis.plots import (
     sensitivity_indices,
     summary_distributions,
 )
-from analysis.style import STYLE, stamp
+from analysis.style import save_figure
 from ensemble.results import ResultsFolder
 from model.outcomes import STATE_SEPARATOR, STATE_SUMMARY, SUMMARY, summary_definition
 from scenarios import citations, load_registry
@@ -213,13 +213,7 @@ def _save(folder: ResultsFolder, name: str, draw: Callable[[], Figure]) -> Path:
     manifest = folder.manifest()
     target = folder.path / "figures"
     target.mkdir(exist_ok=True)
-    path = target / f"{name}.png"
-    with matplotlib.rc_context(STYLE):
-        figure = draw()
-        stamp(figure, manifest["scenario"], folder.path.name, manifest["package_version"])
-        figure.savefig(path, bbox_inches="tight")
-    plt.close(figure)
-    return path
+    return save_figure(target / f"{name}.png", draw, manifest["scenario"], folder.path.name, manifest["package_version"])
 
 
 def summary_unit(name: str, definition: str) -> str:

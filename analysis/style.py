@@ -1,7 +1,12 @@
-"""One plotting style for the project: the Okabe–Ito colour-blind-safe palette and a stamp."""
+"""One plotting style for the project: the Okabe–Ito colour-blind-safe palette, a stamp, and the one way figures are saved."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 OKABE_ITO: tuple[str, ...] = (
@@ -32,3 +37,29 @@ def stamp(figure: Figure, scenario: str, results: str, version: str) -> None:
     figure.text(max(box.x0, 0.0) / width, (box.y0 - 0.04) / height,
                 f"scenario: {scenario} · results: {results} · multivector {version}",
                 fontsize=6, color="#555555", ha="left", va="top")
+
+
+def save_figure(path: Path, draw: Callable[[], Figure], scenario: str, results: str, version: str) -> Path:
+    """Draw a figure in the project style, stamp it, write it as PNG and close it.
+
+    Every figure the project writes goes through here: the results folder's
+    figures and report (:mod:`analysis.report`), a calibration's
+    (:mod:`analysis.calibration_report`), a comparison's and an ablation's
+    (:mod:`analysis.paired_figures`).
+
+    Args:
+        path: The PNG file to write.
+        draw: Draws the figure (called under :data:`STYLE`).
+        scenario: The scenario named in the stamp.
+        results: The results folder named in the stamp.
+        version: The package version named in the stamp.
+
+    Returns:
+        ``path``.
+    """
+    with matplotlib.rc_context(STYLE):
+        figure = draw()
+        stamp(figure, scenario, results, version)
+        figure.savefig(path, bbox_inches="tight")
+    plt.close(figure)
+    return path

@@ -130,6 +130,25 @@ def test_help_is_available_for_every_verb():
         assert done.returncode == 0 and "usage:" in done.stdout
 
 
+def test_version_names_the_package_and_its_version():
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    done = run_cli("--version")
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"multivector {version}\n", "")
+
+
+def test_top_level_help_lists_every_verb():
+    from commands import build_parser
+
+    done = run_cli("--help")
+    assert done.returncode == 0
+    verbs = next(a for a in build_parser()._actions if a.dest == "verb").choices
+    assert len(verbs) == 13
+    for verb in verbs:
+        assert re.search(rf"^    {verb}\b", done.stdout, re.MULTILINE), f"--help does not list {verb}"
+
+
 def test_claims_filter_by_status_and_element_and_show_discrepancies():
     left_out = run_cli("claims", "--status", "not-represented", "--article", "DE22", "--no-effects")
     assert left_out.returncode == 0
@@ -221,7 +240,7 @@ def test_viz_serves_the_seminar_page_and_prints_its_address():
 
 
 def test_the_command_lines_design_choices_are_the_designs_the_package_offers():
-    import run
+    from commands import run
     from scenarios.designs import DESIGNS
 
-    assert run.DESIGNS == DESIGNS, "run.py lists them itself so that its help does not import the model"
+    assert run.DESIGNS == DESIGNS, "the run verb offers every design the package has"

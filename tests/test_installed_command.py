@@ -32,8 +32,9 @@ def checkout(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(("args", "code"), [(["validate", "baseline"], 0), (["validate", "no_such_scenario"], 2),
-                                            (["frobnicate"], 2), (["--help"], 0), (["run", "baseline", "--replicates", "0"], 2)],
-                         ids=["validate", "validate-unknown", "unknown-verb", "help", "bad-option"])
+                                            (["frobnicate"], 2), (["--help"], 0), (["run", "baseline", "--replicates", "0"], 2),
+                                            (["--version"], 0)],
+                         ids=["validate", "validate-unknown", "unknown-verb", "help", "bad-option", "version"])
 def test_the_command_answers_as_run_py_does(tmp_path, args, code):
     command, script = installed(*args, cwd=tmp_path), checkout(*args, cwd=tmp_path)
     assert (command.returncode, command.stdout, command.stderr) == (script.returncode, script.stdout, script.stderr)

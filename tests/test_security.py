@@ -222,7 +222,7 @@ def test_overwrite_never_deletes_the_project_checkout(tmp_path: Path) -> None:
     """A copy of the checkout with a forged manifest in its top folder: ``--out <checkout> --overwrite`` is refused."""
     checkout = tmp_path / "checkout"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for package in ("model", "scenarios", "analysis", "benchmarks"):
+    for package in ("model", "scenarios", "analysis", "benchmarks", "commands"):
         shutil.copytree(ROOT / package, checkout / package, ignore=ignore)
     shutil.copy2(ROOT / "run.py", checkout / "run.py")
     (checkout / "manifest.json").write_text(json.dumps(LEGACY_MANIFEST))

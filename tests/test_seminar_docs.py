@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-import run
+from commands import build_parser
 from ensemble.batch import coordinates
 from model.calendar import quarter_range
 from model.metrics import MetricError, parse_metric
@@ -91,7 +91,7 @@ def library() -> frozenset[str]:
 
 @cache
 def known_verbs() -> frozenset[str]:
-    subparsers = next(a for a in run._parser()._actions if isinstance(a, argparse._SubParsersAction))
+    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     return frozenset(subparsers.choices)
 
 
@@ -189,7 +189,7 @@ def test_every_command_parses_and_names_what_exists(path, line):
     verb = args[0] if args else "run"
     if verb in ("--help", "-h"):
         with contextlib.redirect_stdout(io.StringIO()), pytest.raises(SystemExit) as done:
-            run._parser().parse_args(args)
+            build_parser().parse_args(args)
         assert done.value.code == 0, f"{path.name}: '{line}' does not print the help"
         return
     if verb in SELF_PARSING_VERBS:
@@ -206,7 +206,7 @@ def test_every_command_parses_and_names_what_exists(path, line):
     problem = io.StringIO()
     try:
         with contextlib.redirect_stderr(problem):
-            parsed = run._parser().parse_args(args)
+            parsed = build_parser().parse_args(args)
     except SystemExit:
         pytest.fail(f"{path.name}: '{line}' does not parse: {problem.getvalue().strip()}")
     try:

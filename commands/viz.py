@@ -1,0 +1,30 @@
+"""``viz``: the seminar page, served on this machine."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from calibration.posterior import read_posterior
+from commands.options import add_posterior
+
+
+def add_parser(verbs: argparse._SubParsersAction) -> None:
+    """Add the ``viz`` verb and its options."""
+    viz = verbs.add_parser("viz", help="start the seminar page on this machine and print its address")
+    viz.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    viz.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1: this machine only)")
+    add_posterior(viz, "let 'Predict, then run' draw the uncertainties from a calibration's posterior.json")
+    viz.set_defaults(handler=serve_page)
+
+
+def serve_page(args: argparse.Namespace) -> int:
+    """Serve the page until interrupted; return the server's exit code."""
+    # Solara and Mesa (analysis.seminar): loaded when the page is served, not for --help
+    from analysis.seminar import serve
+    from analysis.seminar.predict import POSTERIOR_ENV
+
+    if args.posterior is not None:
+        read_posterior(args.posterior)  # a bad file fails here, in one line, not on the page
+        os.environ[POSTERIOR_ENV] = str(args.posterior.resolve())
+    return serve(args.port, args.host)
