@@ -21,6 +21,7 @@ from calibration.fit import FitSettings, fit
 from calibration.posterior import latin_unit
 from calibration.simulator import BatchSimulator, run_seed
 from calibration.targets import default_targets_path, read_targets
+from ensemble.chunks import CHUNK_SIZE
 from ensemble.executors import pool_context
 from scenarios import resolve
 from scenarios.designs import factors_of
@@ -59,9 +60,9 @@ def calibration_phase(report: Report, sizes: Sizes, workers: int) -> None:
     runs = simulations[-1]
     report.figures.append(rate_figure(fit_name, samples[fit_name], runs, "runs/s",
                                       f"prior screen, pyabc set-up, proposals, engine batches, weights, history database; "
-                                      f"{runs:,} simulations to 2022Q4"))
+                                      f"{runs:,} simulations to 2022Q4", CHUNK_SIZE))
     report.figures.append(rate_figure(engine_name, samples[engine_name], runs, "runs/s",
-                                      f"{runs:,} prior draws through calibration.simulator.BatchSimulator, nothing else"))
+                                      f"{runs:,} prior draws through calibration.simulator.BatchSimulator, nothing else", CHUNK_SIZE))
     fit_rate, engine_rate = report.figure(fit_name).value, report.figure(engine_name).value
     report.ratios.append(at_least("ABC fit runs/s / engine runs/s on the same runs", fit_rate / engine_rate, 0.5,
                                   " (what pyabc and the two-pass sampler add)"))
