@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import re
 
+QUARTERS_PER_YEAR = 4
+"""Steps per year: the model steps in quarters."""
+
+ANNUALISED_PERCENT = 100 * QUARTERS_PER_YEAR
+"""A quarterly rate (fraction per quarter) times this is the annualised rate in %/yr (and a %/yr rate over it is per quarter)."""
+
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
 
@@ -33,7 +39,7 @@ def quarter_ordinal(label: str) -> int:
 
 def quarter_label(ordinal: int) -> str:
     """Inverse of :func:`quarter_ordinal`."""
-    return f"{ordinal // 4}Q{ordinal % 4 + 1}"
+    return f"{ordinal // QUARTERS_PER_YEAR}Q{ordinal % QUARTERS_PER_YEAR + 1}"
 
 
 def quarter_range(start: str, end: str) -> list[str]:

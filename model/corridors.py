@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.calendar import QUARTERS_PER_YEAR
+from model.simplex import DIVISION_FLOOR
 from model.tables import Tables
 
 CONGESTION_POWER = 4.0
@@ -70,18 +72,18 @@ class CorridorNetwork:
             lags = corridors.lag[:, k].astype(int)
             for lag in np.unique(lags[building[:, k]]):
                 these = building[:, k] & (lags == lag)
-                self.invest(k, np.where(these, corridors.investment[:, k] / 4.0, 0.0), t + int(lag))
+                self.invest(k, np.where(these, corridors.investment[:, k] / QUARTERS_PER_YEAR, 0.0), t + int(lag))
         due = self.pending.pop(t, None)
         if due is not None:
             self.capacity = self.capacity + due
         transport = self.tables.transport
-        self.demand = transport.demand * (1 + transport.demand_growth / 100) ** (t / 4)
+        self.demand = transport.demand * (1 + transport.demand_growth / 100) ** (t / QUARTERS_PER_YEAR)
         self.flow = self._equilibrium(self.demand, intensity, enforcement, self.flow)
 
     def generalised_cost(self, intensity: np.ndarray, enforcement: np.ndarray, flow: np.ndarray | None) -> np.ndarray:
         """``[R, route]`` generalised cost per route (index units) at the given flows."""
         transport, corridors = self.tables.transport, self.tables.corridors
-        load = np.zeros_like(self.capacity) if flow is None else flow / np.maximum(self.capacity, 1e-9)
+        load = np.zeros_like(self.capacity) if flow is None else flow / np.maximum(self.capacity, DIVISION_FLOOR)
         congestion = 1 + transport.congestion[:, None] * np.minimum(load, LOAD_CAP) ** CONGESTION_POWER
         risk = (transport.sanctions_risk * intensity * (1 + enforcement))[:, None] * corridors.sanctions_exposure
         return corridors.cost * congestion + risk
@@ -89,7 +91,7 @@ class CorridorNetwork:
     def _cost_slope(self, flow: np.ndarray) -> np.ndarray:
         """Slope of each route's cost in its own flow, ``dg_k/dx_k``, ``[R, route]``."""
         transport, corridors = self.tables.transport, self.tables.corridors
-        capacity = np.maximum(self.capacity, 1e-9)
+        capacity = np.maximum(self.capacity, DIVISION_FLOOR)
         load = flow / capacity
         slope = corridors.cost * transport.congestion[:, None] * CONGESTION_POWER * load ** (CONGESTION_POWER - 1) / capacity
         return np.where(load < LOAD_CAP, slope, 0.0)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.calendar import ANNUALISED_PERCENT, QUARTERS_PER_YEAR
 from model.tables import Tables
 
 REFERENCE_GROWTH = 3.0
@@ -84,13 +85,13 @@ class DomesticDynamics:
         self.last_transit = transit
         self.growth = (
             states.trend_growth
-            + (p.trade_elasticity * 400)[:, None] * trade_change
-            + (p.remittance_elasticity * 400)[:, None] * remittance
-            + (p.transit_elasticity * 400)[:, None] * transit_change
+            + (p.trade_elasticity * ANNUALISED_PERCENT)[:, None] * trade_change
+            + (p.remittance_elasticity * ANNUALISED_PERCENT)[:, None] * remittance
+            + (p.transit_elasticity * ANNUALISED_PERCENT)[:, None] * transit_change
             - DESIGNATION_COST * designated
             + p.growth_noise[:, None] * shocks
         )
-        self.gdp_index = self.gdp_index * (1 + self.growth / 400)
+        self.gdp_index = self.gdp_index * (1 + self.growth / ANNUALISED_PERCENT)
 
     def draw_unrest(self, hits: np.ndarray, severities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Stochastic unrest this quarter from each run's pre-drawn uniforms.
@@ -158,6 +159,6 @@ class DomesticDynamics:
         gaps = np.abs(diplomacy[:, :, None, :] - diplomacy[:, None, :, :]).sum(axis=-1) / 2
         n = diplomacy.shape[-2]
         divergence = gaps.sum(axis=(-2, -1)) / max(n * (n - 1), 1)
-        gain = p.cohesion_gain / 4 * c5_attendance * (1 - self.cohesion)
+        gain = p.cohesion_gain / QUARTERS_PER_YEAR * c5_attendance * (1 - self.cohesion)
         loss = p.cohesion_decay * (p.rivalry + divergence) * self.cohesion
         self.cohesion = np.clip(self.cohesion + gain - loss, 0.0, 1.0)

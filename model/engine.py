@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from model.calendar import quarter_ordinal, quarter_range
+from model.calendar import QUARTERS_PER_YEAR, quarter_ordinal, quarter_range
 from model.corridors import CorridorNetwork
 from model.decision_rules import DecisionContext, RuleTerms, hold_losses, revealed_ties, rule_terms
 from model.domestic import DomesticDynamics
@@ -34,7 +34,7 @@ from model.outcomes import DERIVED, OUTCOMES, Recorder, Structure, derive
 from model.params import BLOCS, DOMAINS, Event, Scenario
 from model.powers import PowerStrategies, influence
 from model.sanctions import REFERENCE_VOLUME, SanctionsRegime
-from model.simplex import normalise, project_to_simplex
+from model.simplex import DIVISION_FLOOR, normalise, project_to_simplex
 from model.tables import Tables
 
 SECURITY, ECONOMY, DIPLOMACY = (DOMAINS.index(d) for d in ("security", "economy", "diplomacy"))
@@ -218,7 +218,7 @@ class Engine:
     @property
     def years(self) -> float:
         """Years since the start of the horizon at the quarter being simulated."""
-        return self.t / 4
+        return self.t / QUARTERS_PER_YEAR
 
     @property
     def finished(self) -> bool:
@@ -443,7 +443,7 @@ class Engine:
         self.reexport_bn = reexport
         trade[..., self.target] += reexport
         west = self.base_trade[..., self.senders]
-        trade[..., self.senders] += reexport[..., None] * west / np.maximum(west.sum(axis=-1, keepdims=True), 1e-9)
+        trade[..., self.senders] += reexport[..., None] * west / np.maximum(west.sum(axis=-1, keepdims=True), DIVISION_FLOOR)
         self.trade_level = trade
         self.previous_intensity, self.trade_intensity = self.trade_intensity, trade.sum(axis=-1) / gdp
 
@@ -478,7 +478,7 @@ class Engine:
         """
         a = self.alignment
         traded = self.base_trade > 0
-        base = np.maximum(self.base_trade, 1e-9)
+        base = np.maximum(self.base_trade, DIVISION_FLOOR)
         s = self.sanctions
         stored = {
             "alignment": a,

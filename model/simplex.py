@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+DIVISION_FLOOR = 1e-9
+"""Smallest denominator the model divides by (in the quantity's own unit): guards a share or ratio of an empty total."""
+
 
 def project_to_simplex(values: np.ndarray) -> np.ndarray:
     """Euclidean projection of each row of ``values`` onto the simplex.
@@ -43,7 +46,7 @@ def hedging_index(shares: np.ndarray) -> np.ndarray:
     return -(p * np.log(p)).sum(axis=-1) / np.log(n)
 
 
-def normalise(values: np.ndarray, floor: float = 1e-9) -> np.ndarray:
+def normalise(values: np.ndarray, floor: float = DIVISION_FLOOR) -> np.ndarray:
     """Scale the last axis to sum to 1, treating an all-zero row as uniform."""
     v = np.maximum(np.asarray(values, dtype=float), 0.0) + floor
     return v / v.sum(axis=-1, keepdims=True)
