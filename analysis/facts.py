@@ -172,7 +172,8 @@ def _sf10(r: Replicates) -> list[str]:
 
 
 def _russia_security(r: Replicates) -> float:
-    return float(np.median(r.outcomes["russia_share"][:, r.at("2024Q4"), [r.state(c) for c in ("KAZ", "KGZ", "TJK")], 0].mean(axis=1)))
+    states = [r.state(c) for c in ("KAZ", "KGZ", "TJK")]
+    return float(np.median(r.outcomes["russia_share"][:, r.at("2024Q4"), states, r.domain("security")].mean(axis=1)))
 
 
 # -------------------------------------------------------------------- SF-13, 14, 15, 16
