@@ -163,6 +163,7 @@ def test_recovery_finds_the_known_parameter(recovered):
     assert posterior.info["proposed"][0] == "states.KAZ.trend_growth"
 
 
+@pytest.mark.slow  # end to end or a second fit: once per CI run, on the first interpreter
 def test_recovery_by_sequential_monte_carlo(tmp_path, baseline, recovered):
     """A budget too small for rejection at ε = 0.5 takes pyabc's median schedule: the answer is recovered all the same."""
     _, targets = recovered
@@ -176,6 +177,7 @@ def test_recovery_by_sequential_monte_carlo(tmp_path, baseline, recovered):
     assert posterior.ess > 0.5 * len(posterior.weights)  # importance weights stay healthy in the proposal's few dimensions
 
 
+@pytest.mark.slow  # end to end or a second fit: once per CI run, on the first interpreter
 def test_a_fit_is_reproducible_and_does_not_depend_on_workers(recovered, baseline):
     posterior, targets = recovered
     again = fit(baseline, targets, FitSettings(population=300, max_runs=40_000, seed=4, workers=2))
@@ -256,6 +258,7 @@ def calibration_folder(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow  # end to end or a second fit: once per CI run, on the first interpreter
 def test_calibrate_writes_posterior_report_and_an_honest_validation_section(calibration_folder):
     files = {p.name for p in calibration_folder.iterdir()}
     assert {"posterior.json", "posterior.csv", "targets.yaml", "history.db", "predictive.csv", "report.html", "figures"} <= files
@@ -273,6 +276,7 @@ def test_calibrate_writes_posterior_report_and_an_honest_validation_section(cali
     assert refused.returncode == 2 and "--overwrite" in refused.stderr and "Traceback" not in refused.stderr
 
 
+@pytest.mark.slow  # end to end or a second fit: once per CI run, on the first interpreter
 def test_run_compare_and_findings_over_the_posterior(calibration_folder, tmp_path):
     posterior = calibration_folder / "posterior.json"
     done = _cli("run", "baseline", "--posterior", str(posterior), "--samples", "3", "--replicates", "2", "--no-figures",
@@ -297,6 +301,7 @@ def test_run_compare_and_findings_over_the_posterior(calibration_folder, tmp_pat
     assert "Traceback" not in missing.stderr
 
 
+@pytest.mark.slow  # end to end or a second fit: once per CI run, on the first interpreter
 def test_a_scenario_can_name_its_posterior(calibration_folder, tmp_path):
     (tmp_path / "posterior.json").write_bytes((calibration_folder / "posterior.json").read_bytes())
     scenario = tmp_path / "calibrated.yaml"
