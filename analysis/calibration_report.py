@@ -194,7 +194,7 @@ def _record(posterior: Posterior) -> str:
     settings = info.get("settings", {})
     rows = [
         ("Scenario", f"<code>{_e(posterior.scenario)}</code>"),
-        ("Inference", _e(f"ABC-SMC, {posterior.library.get('name')} {posterior.library.get('version')}; "
+        ("Inference", _e(f"ABC-SMC, {posterior.inference.get('name')} {posterior.inference.get('version')}; "
                          f"{settings.get('epsilon', '')}; distance: {settings.get('distance', '')}")),
         ("Seed", _e(posterior.seed)),
         ("Population", _e(f"{settings.get('population', '')} particles; budget {settings.get('max_runs', 0):,} simulations")),

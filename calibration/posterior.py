@@ -4,7 +4,7 @@
 ``posterior.csv`` for other tools); ``run.py run|compare|findings --posterior
 FILE`` draw from it. The file holds the parameter sets and their weights, each
 parameter's prior range, the targets (all of them, the held-back ones
-included, with which were fitted), the library and its version, the seed, the
+included, with which were fitted), the inference package and its version, the seed, the
 settings, each generation's tolerance and effective sample size, and the
 scenario it was fitted for (name and hash).
 
@@ -32,7 +32,7 @@ from scenarios.loader import Resolved
 
 POSTERIOR_KIND = "multivector-posterior"
 POSTERIOR_FORMAT = 1
-REQUIRED = ("kind", "format", "scenario", "parameters", "particles", "weights", "targets", "library", "seed")
+REQUIRED = ("kind", "format", "scenario", "parameters", "particles", "weights", "targets", "inference", "seed")
 
 
 class PosteriorError(ValueError):
@@ -72,7 +72,7 @@ class Posterior:
         weights: Normalised importance weights (sum 1).
         targets: The targets as written in the file (``calibration.targets.Target.to_json``).
         fitted: Ids of the targets the fit used.
-        library: ``{"name": …, "version": …}`` of the inference library.
+        inference: ``{"name": …, "version": …}`` of the inference package (pyabc).
         seed: Root seed of the fit.
         info: Everything else the file records (settings, generations, excluded targets, versions…).
     """
@@ -83,7 +83,7 @@ class Posterior:
     weights: np.ndarray
     targets: tuple[dict[str, Any], ...]
     fitted: tuple[str, ...]
-    library: Mapping[str, str]
+    inference: Mapping[str, str]
     seed: int
     info: Mapping[str, Any] = field(default_factory=dict)
 
@@ -129,7 +129,7 @@ class Posterior:
             "kind": POSTERIOR_KIND, "format": POSTERIOR_FORMAT, "scenario": self.scenario,
             "parameters": [{"name": p.name, "low": p.low, "high": p.high, "integer": p.integer} for p in self.parameters],
             "particles": self.particles.tolist(), "weights": self.weights.tolist(),
-            "targets": list(self.targets), "fitted": list(self.fitted), "library": dict(self.library), "seed": self.seed,
+            "targets": list(self.targets), "fitted": list(self.fitted), "inference": dict(self.inference), "seed": self.seed,
             **self.info,
         }
 
@@ -229,7 +229,7 @@ def read_posterior(path: Path | str) -> Posterior:
                                  [float(column.min()), float(column.max())], f"values in [{p.low:g}, {p.high:g}]")
     info = {k: v for k, v in data.items() if k not in (*REQUIRED, "fitted")}
     return Posterior(str(data["scenario"]), parameters, particles, weights / weights.sum(), tuple(data["targets"]),
-                     tuple(data.get("fitted", ())), data["library"], int(data["seed"]), info)
+                     tuple(data.get("fitted", ())), data["inference"], int(data["seed"]), info)
 
 
 def _parameters(name: str, items: Any) -> tuple[Parameter, ...]:

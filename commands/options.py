@@ -31,19 +31,24 @@ def positive(text: str) -> int:
     return value
 
 
+def _positive_number(text: str, what: str) -> float:
+    """A finite number above 0, or ``argparse.ArgumentTypeError`` saying ``expected a positive {what}, got …``."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive {what}, got {text}")
+    return value
+
+
 def positive_float(text: str) -> float:
     """A finite number above 0 (argparse type).
 
     Raises:
         argparse.ArgumentTypeError: If the text is not such a number.
     """
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
-    return value
+    return _positive_number(text, "number")
 
 
 def positive_seconds(text: str) -> float:
@@ -52,13 +57,7 @@ def positive_seconds(text: str) -> float:
     Raises:
         argparse.ArgumentTypeError: If the text is not such a number.
     """
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
-    return value
+    return _positive_number(text, "number of seconds")
 
 
 # ------------------------------------------------------------------ shared options

@@ -204,7 +204,7 @@ def test_posterior_file_round_trip_and_bad_files(recovered, tmp_path):
     path, table = write_posterior(posterior, tmp_path)
     read = read_posterior(path)
     np.testing.assert_array_equal(read.particles, posterior.particles)
-    assert read.library["name"] == "pyabc" and read.seed == 4
+    assert read.inference["name"] == "pyabc" and read.seed == 4
     assert pd.read_csv(table).shape == (len(posterior.weights), 1 + len(posterior.names))
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
@@ -263,7 +263,7 @@ def test_calibrate_writes_posterior_report_and_an_honest_validation_section(cali
     files = {p.name for p in calibration_folder.iterdir()}
     assert {"posterior.json", "posterior.csv", "targets.yaml", "history.db", "predictive.csv", "report.html", "figures"} <= files
     posterior = read_posterior(calibration_folder / "posterior.json")
-    assert posterior.library == {"name": "pyabc", "version": pyabc.__version__}
+    assert posterior.inference == {"name": "pyabc", "version": pyabc.__version__}
     assert {t["use"] for t in posterior.targets} == {"fit", "validation", "reported"}
     assert all(next(t for t in posterior.targets if t["id"] == i)["use"] == "fit" for i in posterior.fitted)
     page = (calibration_folder / "report.html").read_text(encoding="utf-8")
