@@ -2,7 +2,7 @@
 
 With no arguments it runs the default job: a batch of the baseline scenario,
 written to ``results/baseline`` with a few key figures. Verbs (``python run.py VERB --help``
-for each one's options; the package :mod:`commands` holds one module per verb):
+for each one's options; the package :mod:`multivector.commands` (the folder ``commands/``) holds one module per verb):
 
     python run.py run SCENARIO [--replicates N] [--design D] [--seed S] [--workers N] [--out DIR | --results-root DIR] [--overwrite]
     python run.py plot RESULTS [--indicator NAME]
@@ -31,42 +31,9 @@ deletes only a folder that a batch of this project wrote (see
 :func:`ensemble.results.prepare_results_folder`).
 """
 
-from __future__ import annotations
-
-import shlex
 import sys
 
-from commands import bench, build_parser
-from commands.common import EXIT_BAD_INPUT, EXIT_OK, CommandError, program_name
-from scenarios import ScenarioError
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Parse the command line and run the chosen verb; return the exit code."""
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["bench"]:  # the benchmark parses its own options
-        return bench.run_benchmark(argv[1:])
-    args = build_parser().parse_args(argv)
-    if args.verb is None:
-        args = build_parser().parse_args(["run", "baseline"])
-    args.command = shlex.join([program_name(), *argv])
-    from ensemble.results import ResultsMismatchError, ResultsPathError  # pandas, pyarrow: not loaded for --help
-
-    try:
-        return args.handler(args)
-    except CommandError as error:
-        print(error.line(), file=sys.stderr)
-        return error.exit_code
-    except (ScenarioError, ResultsMismatchError, ResultsPathError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (FileNotFoundError, ValueError, FloatingPointError) as error:  # a folder without runs; a non-finite outcome
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except BrokenPipeError:  # output piped into a pager or head that closed early
-        sys.stderr.close()
-        return EXIT_OK
-
+from multivector.commands.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -22,10 +22,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from analysis.report import CSS, _e, _figure, _section, _table, factor_labels
-from analysis.style import OKABE_ITO, save_figure
-from calibration.posterior import Posterior, weighted_quantiles
-from calibration.predictive import INTERVAL, TargetCheck
+from multivector.analysis.report import CSS, _e, _figure, _section, _table, factor_labels
+from multivector.analysis.style import OKABE_ITO, save_figure
+from multivector.calibration.posterior import Posterior, weighted_quantiles
+from multivector.calibration.predictive import INTERVAL, TargetCheck
 
 IDENTIFIED = 0.3
 """Contraction from which a parameter counts as identified by the targets."""

@@ -27,15 +27,15 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.inert import agreed_change, element_label, flatten, noise_of
-from ensemble.chunks import run_to_end
-from ensemble.executors import pool_context
-from ensemble.results import package_version
-from model.calendar import quarter_range
-from model.outcomes import OUTCOMES, coordinates
-from model.params import Scenario
-from scenarios import citations, resolve
-from scenarios.claims import DEFAULT_DIR
+from multivector.analysis.inert import agreed_change, element_label, flatten, noise_of
+from multivector.ensemble.chunks import run_to_end
+from multivector.ensemble.executors import pool_context
+from multivector.ensemble.results import package_version
+from multivector.model.calendar import quarter_range
+from multivector.model.outcomes import OUTCOMES, coordinates
+from multivector.model.params import Scenario
+from multivector.scenarios import citations, resolve
+from multivector.scenarios.claims import DEFAULT_DIR
 
 PAIRED_SEEDS: tuple[int, ...] = (0, 1, 2, 3)
 """Seeds on which the scenario runs with and without each claim."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.replicates import Replicates
+from multivector.analysis.replicates import Replicates
 
 FACT_WINDOW = slice(0, 16)
 """2021Q1–2024Q4: the years in which the articles report the facts."""

@@ -130,11 +130,11 @@ from typing import Any
 
 import numpy as np
 
-from ensemble.chunks import RunResult, each_run
-from ensemble.executors import make_executor
-from model.calendar import quarter_range
-from model.outcomes import OUTCOMES, coordinates
-from model.params import COLLECTIONS, SECTIONS, Scenario, Spec, specs_of, with_values
+from multivector.ensemble.chunks import RunResult, each_run
+from multivector.ensemble.executors import make_executor
+from multivector.model.calendar import quarter_range
+from multivector.model.outcomes import OUTCOMES, coordinates
+from multivector.model.params import COLLECTIONS, SECTIONS, Scenario, Spec, specs_of, with_values
 
 THRESHOLD = 0.01
 """Standardised change above which a perturbation moves an outcome beyond noise (see the module docstring)."""

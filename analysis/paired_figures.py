@@ -14,11 +14,11 @@ import matplotlib
 matplotlib.use("Agg")
 import numpy as np
 
-from analysis.compare import AblationEffect, PairedStats
-from analysis.plots import ablation_ranking, paired_differences
-from analysis.style import save_figure
-from ensemble.results import package_version
-from scenarios.claims import Registry
+from multivector.analysis.compare import AblationEffect, PairedStats
+from multivector.analysis.plots import ablation_ranking, paired_differences
+from multivector.analysis.style import save_figure
+from multivector.ensemble.results import package_version
+from multivector.scenarios.claims import Registry
 
 
 def save_comparison_figure(differences: Sequence[np.ndarray], stats: Sequence[PairedStats], units: Sequence[str],

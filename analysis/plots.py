@@ -13,8 +13,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from analysis.compare import AblationEffect, PairedStats, effect_text
-from analysis.style import OKABE_ITO
+from multivector.analysis.compare import AblationEffect, PairedStats, effect_text
+from multivector.analysis.style import OKABE_ITO
 
 LOW, HIGH = 0.1, 0.9
 """Quantiles of the band around the median."""

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from model.params import BLOCS, DOMAINS, Scenario
 from multivector import MultivectorModel
+from multivector.model.params import BLOCS, DOMAINS, Scenario
 
 
 @dataclass(frozen=True)

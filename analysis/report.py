@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.plots import (
+from multivector.analysis.plots import (
     HIGH,
     LOW,
     alignment_triangles,
@@ -32,11 +32,11 @@ from analysis.plots import (
     sensitivity_indices,
     summary_distributions,
 )
-from analysis.style import save_figure
-from ensemble.results import ResultsFolder
-from model.outcomes import STATE_SEPARATOR, STATE_SUMMARY, SUMMARY, summary_definition
-from scenarios import citations, load_registry
-from scenarios.designs import design_summary
+from multivector.analysis.style import save_figure
+from multivector.ensemble.results import ResultsFolder
+from multivector.model.outcomes import STATE_SEPARATOR, STATE_SUMMARY, SUMMARY, summary_definition
+from multivector.scenarios import citations, load_registry
+from multivector.scenarios.designs import design_summary
 
 KEY_OUTCOMES = ["russia_share", "hedging_index", "corridor_share", "summit_formats", "cohesion"]
 """Outcomes the key figures draw on."""
@@ -150,7 +150,7 @@ def save_sensitivity(folder: ResultsFolder | Path | str, indicator: str = SENSIT
     Raises:
         ValueError: If the indicator is not a summary indicator, or design points have no finished run.
     """
-    from analysis.sensitivity import indices, reliability_warning
+    from multivector.analysis.sensitivity import indices, reliability_warning
 
     folder = _open(folder)
     manifest = folder.manifest()
@@ -450,7 +450,7 @@ def _state_table(summary: pd.DataFrame, names: dict[str, str]) -> str:
 
 def _sensitivity_section(result: Sensitivity, manifest: dict[str, Any], summary: pd.DataFrame) -> str:
     """Indices table, figure and, for too small a sample, the warning; the most influential factors of every indicator."""
-    from analysis.sensitivity import indices
+    from multivector.analysis.sensitivity import indices
 
     design = manifest["design"]
     labels = factor_labels(manifest)

@@ -34,13 +34,13 @@ from typing import Any
 
 import numpy as np
 
-from analysis.compare import PairedStats, compare_runs
-from calibration.posterior import Posterior, latin_unit
-from ensemble.batch import measure_chunk, run_seeds
-from ensemble.executors import make_executor
-from model.metrics import Metric
-from scenarios.designs import Factor, factors_of
-from scenarios.loader import Resolved
+from multivector.analysis.compare import PairedStats, compare_runs
+from multivector.calibration.posterior import Posterior, latin_unit
+from multivector.ensemble.batch import measure_chunk, run_seeds
+from multivector.ensemble.executors import make_executor
+from multivector.model.metrics import Metric
+from multivector.scenarios.designs import Factor, factors_of
+from multivector.scenarios.loader import Resolved
 
 POINTS = 64
 """Latin-hypercube points per comparison: enough to spread each uncertainty over its range

@@ -23,15 +23,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from benchmarks.calibration import calibration_phase
-from benchmarks.chunk_sizes import chunk_curve_phase
-from benchmarks.cli import cli_phase
-from benchmarks.memory import memory_phase
-from benchmarks.modes import MODES, Sizes
-from benchmarks.pools import pools_phase
-from benchmarks.profiling import profile_phase
-from benchmarks.report import Report, format_report, load_average, machine, write_json
-from benchmarks.throughput import throughput_phase
+from multivector.benchmarks.calibration import calibration_phase
+from multivector.benchmarks.chunk_sizes import chunk_curve_phase
+from multivector.benchmarks.cli import cli_phase
+from multivector.benchmarks.memory import memory_phase
+from multivector.benchmarks.modes import MODES, Sizes
+from multivector.benchmarks.pools import pools_phase
+from multivector.benchmarks.profiling import profile_phase
+from multivector.benchmarks.report import Report, format_report, load_average, machine, write_json
+from multivector.benchmarks.throughput import throughput_phase
 
 PHASES = ("pools", "throughput", "chunks", "cli", "memory", "profile", "calibration")
 

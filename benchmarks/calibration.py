@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.modes import ROOT_SEED, Sizes
-from benchmarks.report import NOT_APPLICABLE, Report, at_least
-from benchmarks.timing import Sample, interleave, rate_figure, timed
-from calibration.fit import FitSettings, fit
-from calibration.posterior import latin_unit
-from calibration.simulator import BatchSimulator, run_seed
-from calibration.targets import default_targets_path, read_targets
-from ensemble.chunks import CHUNK_SIZE
-from ensemble.executors import pool_context
-from scenarios import resolve
-from scenarios.designs import factors_of
+from multivector.benchmarks.modes import ROOT_SEED, Sizes
+from multivector.benchmarks.report import NOT_APPLICABLE, Report, at_least
+from multivector.benchmarks.timing import Sample, interleave, rate_figure, timed
+from multivector.calibration.fit import FitSettings, fit
+from multivector.calibration.posterior import latin_unit
+from multivector.calibration.simulator import BatchSimulator, run_seed
+from multivector.calibration.targets import default_targets_path, read_targets
+from multivector.ensemble.chunks import CHUNK_SIZE
+from multivector.ensemble.executors import pool_context
+from multivector.scenarios import resolve
+from multivector.scenarios.designs import factors_of
 
 MINUTES_FOR_1E5 = 10.0
 """Indicative target: a fit of 100,000 runs within this many minutes on a 2-core machine."""

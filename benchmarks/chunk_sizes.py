@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import statistics
 
-from benchmarks.modes import ROOT_SEED, Sizes, baseline_scenario
-from benchmarks.report import NOT_APPLICABLE, Figure, Report
-from benchmarks.throughput import STEPS, engine_batch
-from benchmarks.timing import Sample, interleave, rate_figure
-from ensemble.batch import run_seeds
-from ensemble.chunks import CHUNK_SIZE
+from multivector.benchmarks.modes import ROOT_SEED, Sizes, baseline_scenario
+from multivector.benchmarks.report import NOT_APPLICABLE, Figure, Report
+from multivector.benchmarks.throughput import STEPS, engine_batch
+from multivector.benchmarks.timing import Sample, interleave, rate_figure
+from multivector.ensemble.batch import run_seeds
+from multivector.ensemble.chunks import CHUNK_SIZE
 
 CURVE_INCLUDES = "Serial executor in this process: {runs} runs as {engines} engine(s) of {size} runs, outcomes returned and dropped"
 

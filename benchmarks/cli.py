@@ -16,13 +16,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.modes import ROOT_SEED, Sizes, baseline_scenario
-from benchmarks.proctree import TreeMemory, has_proc
-from benchmarks.report import NOT_APPLICABLE, Report, at_least
-from benchmarks.throughput import engine_batch
-from benchmarks.timing import Sample, interleave, rate_figure
-from ensemble.batch import run_seeds
-from ensemble.chunks import CHUNK_SIZE
+from multivector.benchmarks.modes import ROOT_SEED, Sizes, baseline_scenario
+from multivector.benchmarks.proctree import TreeMemory, has_proc
+from multivector.benchmarks.report import NOT_APPLICABLE, Report, at_least
+from multivector.benchmarks.throughput import engine_batch
+from multivector.benchmarks.timing import Sample, interleave, rate_figure
+from multivector.ensemble.batch import run_seeds
+from multivector.ensemble.chunks import CHUNK_SIZE
 
 ROOT = Path(__file__).resolve().parents[1]
 

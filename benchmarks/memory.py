@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks.cli import run_cli
-from benchmarks.modes import Sizes
-from benchmarks.report import Figure, Report, at_most, load_average
-from ensemble.chunks import CHUNK_SIZE
+from multivector.benchmarks.cli import run_cli
+from multivector.benchmarks.modes import Sizes
+from multivector.benchmarks.report import Figure, Report, at_most, load_average
+from multivector.ensemble.chunks import CHUNK_SIZE
 
 FLAT = 1.2
 """Target: peak memory of the large batch at most this times the small batch's."""

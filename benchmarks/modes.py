@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from model.params import Scenario
+from multivector.model.params import Scenario
 
 ROOT_SEED = 20210101
 """Root seed of every benchmark batch (the CLI's default), split per run by ``ensemble.batch.run_seeds``."""
@@ -55,6 +55,6 @@ MODES: dict[str, Sizes] = {
 @functools.cache
 def baseline_scenario() -> Scenario:
     """The library's baseline scenario, resolved once per process."""
-    from scenarios import load_scenario
+    from multivector.scenarios import load_scenario
 
     return load_scenario("baseline")

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from benchmarks.modes import Sizes
-    from benchmarks.report import Report
-    from benchmarks.timing import Sample
+    from multivector.benchmarks.modes import Sizes
+    from multivector.benchmarks.report import Report
+    from multivector.benchmarks.timing import Sample
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,14 +42,14 @@ NOTES = {
 
 def model_loaded(_: int) -> int:
     """A trivial task that needs the model: import the engine (a no-op where it is loaded) and answer."""
-    import model.engine  # noqa: F401
+    import multivector.model.engine  # noqa: F401
 
     return os.getpid()
 
 
 def start_pool(method: str, workers: int) -> float:
     """Seconds to start a pool of ``workers`` with ``method`` and get one answer per worker (shutdown not included)."""
-    from ensemble.executors import PRELOAD
+    from multivector.ensemble.executors import PRELOAD
 
     context = multiprocessing.get_context(method)
     if method == "forkserver":
@@ -64,8 +64,8 @@ def start_pool(method: str, workers: int) -> float:
 
 def measure_here(method: str, workers: int) -> dict[str, object]:
     """In this process, with a second thread running: the first and second pool's start-up, and what the executors pick."""
-    import scenarios  # noqa: F401  (what a CLI process has loaded)
-    from ensemble.executors import pool_context
+    import multivector.scenarios  # noqa: F401  (what a CLI process has loaded)
+    from multivector.ensemble.executors import pool_context
 
     idle = threading.Event()
     threading.Thread(target=idle.wait, daemon=True).start()
@@ -76,7 +76,7 @@ def measure_here(method: str, workers: int) -> dict[str, object]:
 
 def measure_in_child(method: str, workers: int) -> dict[str, object]:
     """Run :func:`measure_here` in a fresh interpreter and return what it measured."""
-    code = f"import json; from benchmarks.pools import measure_here; print(json.dumps(measure_here({method!r}, {workers})))"
+    code = f"import json; from multivector.benchmarks.pools import measure_here; print(json.dumps(measure_here({method!r}, {workers})))"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -84,8 +84,8 @@ def measure_in_child(method: str, workers: int) -> dict[str, object]:
 
 def pools_phase(report: Report, sizes: Sizes, workers: int) -> None:
     """First and later pool start-up under each available start method, methods interleaved; add figures."""
-    from benchmarks.timing import Sample, interleave, seconds_figure
-    from ensemble.executors import pool_context
+    from multivector.benchmarks.timing import Sample, interleave, seconds_figure
+    from multivector.ensemble.executors import pool_context
 
     methods = [m for m in ("fork", "forkserver", "spawn") if m in multiprocessing.get_all_start_methods()]
     later: dict[str, list[float]] = {m: [] for m in methods}

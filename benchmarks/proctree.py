@@ -6,7 +6,7 @@ import os
 import threading
 from pathlib import Path
 
-from benchmarks.report import NOT_APPLICABLE
+from multivector.benchmarks.report import NOT_APPLICABLE
 
 SPAWN_MARK = "from multiprocessing.spawn import spawn_main"
 """In the command line of a worker started by ``spawn`` (a fresh interpreter)."""

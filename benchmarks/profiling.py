@@ -21,11 +21,11 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.modes import ROOT_SEED, baseline_scenario
-from benchmarks.report import Report
-from benchmarks.throughput import STEPS
-from ensemble.batch import run_seeds
-from ensemble.chunks import simulate_chunk
+from multivector.benchmarks.modes import ROOT_SEED, baseline_scenario
+from multivector.benchmarks.report import Report
+from multivector.benchmarks.throughput import STEPS
+from multivector.ensemble.batch import run_seeds
+from multivector.ensemble.chunks import simulate_chunk
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,8 +110,8 @@ def py_spy_chunk(report: Report, runs: int, py_spy: str | None) -> None:
     if executable is None:
         report.notes.append("native profile: py-spy not installed (pip install py-spy), skipped")
         return
-    code = ("from benchmarks.profiling import chunk_jobs; from benchmarks.modes import baseline_scenario; "
-            "from ensemble.chunks import simulate_chunk; "
+    code = ("from multivector.benchmarks.profiling import chunk_jobs; from multivector.benchmarks.modes import baseline_scenario; "
+            "from multivector.ensemble.chunks import simulate_chunk; "
             f"[simulate_chunk(baseline_scenario(), chunk_jobs({runs})) for _ in range(3)]")
     with tempfile.TemporaryDirectory(prefix="multivector-bench-") as folder:
         out = Path(folder) / "samples.txt"

@@ -18,14 +18,14 @@ from typing import Any
 import mesa
 import numpy as np
 
-from benchmarks.modes import ROOT_SEED, Sizes, baseline_scenario
-from benchmarks.report import NOT_APPLICABLE, Report, at_least
-from benchmarks.timing import Sample, interleave, rate_figure, timed
-from ensemble.batch import run_seeds, summarise_chunk
-from ensemble.chunks import CHUNK_SIZE, run_to_end
-from ensemble.executors import Processes, Serial, make_executor, pool_context
-from model.params import Scenario
 from multivector import MultivectorModel
+from multivector.benchmarks.modes import ROOT_SEED, Sizes, baseline_scenario
+from multivector.benchmarks.report import NOT_APPLICABLE, Report, at_least
+from multivector.benchmarks.timing import Sample, interleave, rate_figure, timed
+from multivector.ensemble.batch import run_seeds, summarise_chunk
+from multivector.ensemble.chunks import CHUNK_SIZE, run_to_end
+from multivector.ensemble.executors import Processes, Serial, make_executor, pool_context
+from multivector.model.params import Scenario
 
 STEPS = 40
 """Quarters in the baseline horizon (2021Q1–2030Q4)."""

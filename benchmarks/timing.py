@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from benchmarks.report import NOT_APPLICABLE, Figure, load_average
+from multivector.benchmarks.report import NOT_APPLICABLE, Figure, load_average
 
 
 @dataclass(frozen=True)

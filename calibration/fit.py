@@ -56,11 +56,11 @@ from typing import Any
 
 import numpy as np
 
-from calibration.posterior import Parameter, Posterior, latin_unit
-from calibration.simulator import BatchSimulator, run_seed
-from calibration.targets import Target, Targets
-from scenarios.designs import Factor, factors_of
-from scenarios.loader import Resolved
+from multivector.calibration.posterior import Parameter, Posterior, latin_unit
+from multivector.calibration.simulator import BatchSimulator, run_seed
+from multivector.calibration.targets import Target, Targets
+from multivector.scenarios.designs import Factor, factors_of
+from multivector.scenarios.loader import Resolved
 
 PRIOR_RUNS = 1024
 """Runs of the prior predictive screen (a Latin hypercube over the uncertainties)."""
@@ -205,7 +205,7 @@ def fit(resolved: Resolved, targets: Targets, settings: FitSettings, history_db:
     """
     import pyabc  # here, not at the top: it takes seconds to import and only a fit needs it
 
-    from calibration.sampler import BatchModel, EngineSampler
+    from multivector.calibration.sampler import BatchModel, EngineSampler
 
     factors = factors_of(resolved, "uncertainty")
     if not factors:

@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from scenarios.designs import Design, factors_of
-from scenarios.loader import Resolved
+from multivector.scenarios.designs import Design, factors_of
+from multivector.scenarios.loader import Resolved
 
 POSTERIOR_KIND = "multivector-posterior"
 POSTERIOR_FORMAT = 1

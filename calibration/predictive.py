@@ -23,11 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
-from calibration.posterior import Posterior, latin_unit
-from calibration.simulator import BatchSimulator, run_seed
-from calibration.targets import Target, Targets
-from scenarios.designs import Factor, factors_of
-from scenarios.loader import Resolved
+from multivector.calibration.posterior import Posterior, latin_unit
+from multivector.calibration.simulator import BatchSimulator, run_seed
+from multivector.calibration.targets import Target, Targets
+from multivector.scenarios.designs import Factor, factors_of
+from multivector.scenarios.loader import Resolved
 
 PREDICTIVE_RUNS = 1000
 """Runs per side (prior, posterior) of the predictive checks."""

@@ -18,13 +18,13 @@ from functools import partial
 
 import numpy as np
 
-from calibration.targets import Target, metrics_of, statistics
-from ensemble.batch import measure_chunk
-from ensemble.chunks import CHUNK_SIZE
-from ensemble.executors import make_executor
-from model.calendar import quarter_ordinal
-from scenarios.designs import Factor
-from scenarios.loader import Resolved
+from multivector.calibration.targets import Target, metrics_of, statistics
+from multivector.ensemble.batch import measure_chunk
+from multivector.ensemble.chunks import CHUNK_SIZE
+from multivector.ensemble.executors import make_executor
+from multivector.model.calendar import quarter_ordinal
+from multivector.scenarios.designs import Factor
+from multivector.scenarios.loader import Resolved
 
 
 def run_seed(root_seed: int, index: int, stream: int = 0) -> int:

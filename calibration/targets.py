@@ -31,13 +31,13 @@ from typing import Any, Literal
 
 import numpy as np
 
-from model.calendar import quarter_ordinal, quarter_range
-from model.metrics import Metric, MetricError, parse_metric
-from model.outcomes import coordinates
-from model.params import Scenario
-from scenarios.claims import load_registry
-from scenarios.errors import MISSING
-from scenarios.source import Source, display_name, read_yaml
+from multivector.model.calendar import quarter_ordinal, quarter_range
+from multivector.model.metrics import Metric, MetricError, parse_metric
+from multivector.model.outcomes import coordinates
+from multivector.model.params import Scenario
+from multivector.scenarios.claims import load_registry
+from multivector.scenarios.errors import MISSING
+from multivector.scenarios.source import Source, display_name, read_yaml
 
 TARGETS_FORMAT = 1
 """Version of the targets file format."""

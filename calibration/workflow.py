@@ -19,13 +19,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from calibration.fit import FitSettings, fit
-from calibration.posterior import Posterior, read_posterior, write_posterior
-from calibration.predictive import PREDICTIVE_RUNS, TargetCheck, predictive_checks, read_checks, write_checks
-from calibration.targets import read_targets
-from ensemble.results import ResultsPathError, git_commit, package_version, utc_now
-from scenarios import resolve
-from scenarios.loader import Resolved
+from multivector.calibration.fit import FitSettings, fit
+from multivector.calibration.posterior import Posterior, read_posterior, write_posterior
+from multivector.calibration.predictive import PREDICTIVE_RUNS, TargetCheck, predictive_checks, read_checks, write_checks
+from multivector.calibration.targets import read_targets
+from multivector.ensemble.results import ResultsPathError, git_commit, package_version, utc_now
+from multivector.scenarios import resolve
+from multivector.scenarios.loader import Resolved
 
 CALIBRATION_FILES = ("posterior.json", "posterior.csv", "targets.yaml", "history.db", "predictive.csv", "report.html", "figures")
 """Everything a calibration writes into its folder."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 
-from commands import (
+from multivector.commands import (
     ablate,
     bench,
     calibrate,
@@ -28,7 +28,7 @@ from commands import (
     validate,
     viz,
 )
-from commands.common import DEFAULT_REPLICATES, VersionAction
+from multivector.commands.common import DEFAULT_REPLICATES, VersionAction
 
 VERBS = (run, plot, report, compare, ablate, facts, calibrate, findings, viz, bench, validate, claims, outcomes)
 """The verbs' modules, in the order the help lists them."""

@@ -7,14 +7,14 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis.compare import AblationEffect, rank_ablation
-from commands.common import DEFAULT_ABLATION_REPLICATES, EXIT_OK, CommandError, progress, shown
-from commands.options import add_experiment_options, claims_off, experiment_metrics, positive
-from ensemble.batch import run_metrics, run_seeds
-from model.metrics import Metric
-from scenarios import load_registry, resolve
-from scenarios.ablation import ablation_variants, check_switchable, group_claims, switchable_claims
-from scenarios.claims import Registry
+from multivector.analysis.compare import AblationEffect, rank_ablation
+from multivector.commands.common import DEFAULT_ABLATION_REPLICATES, EXIT_OK, CommandError, progress, shown
+from multivector.commands.options import add_experiment_options, claims_off, experiment_metrics, positive
+from multivector.ensemble.batch import run_metrics, run_seeds
+from multivector.model.metrics import Metric
+from multivector.scenarios import load_registry, resolve
+from multivector.scenarios.ablation import ablation_variants, check_switchable, group_claims, switchable_claims
+from multivector.scenarios.claims import Registry
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -36,8 +36,8 @@ def ablate_claims(args: argparse.Namespace) -> int:
         CommandError: On Ctrl-C (nothing is written: an ablation needs every paired run).
     """
     # pandas, pyarrow (ensemble.results) and matplotlib (analysis.paired_figures): loaded when the verb runs, not for --help
-    from analysis.paired_figures import save_ablation_figure
-    from ensemble.results import results_folder
+    from multivector.analysis.paired_figures import save_ablation_figure
+    from multivector.ensemble.results import results_folder
 
     overrides = claims_off(args)
     full = resolve(args.scenario, overrides)

@@ -12,6 +12,6 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 def run_benchmark(argv: list[str]) -> int:
     """Hand the options after ``bench`` to the benchmark's own command line; return its exit code."""
-    from benchmarks.bench import main  # Mesa and pandas: loaded when the benchmark runs, not for --help
+    from multivector.benchmarks.bench import main  # Mesa and pandas: loaded when the benchmark runs, not for --help
 
     return main(argv)

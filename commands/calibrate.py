@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from calibration.fit import DEFAULT_GENERATIONS, DEFAULT_MAX_RUNS, DEFAULT_MIN_EPSILON, DEFAULT_POPULATION, FitSettings
-from calibration.targets import default_targets_path, read_targets
-from commands.common import EXIT_OK, CommandError, progress, shown
-from commands.options import add_out, add_overwrite, add_results_root, add_seed, add_workers, positive, positive_float
-from scenarios import resolve
+from multivector.calibration.fit import DEFAULT_GENERATIONS, DEFAULT_MAX_RUNS, DEFAULT_MIN_EPSILON, DEFAULT_POPULATION, FitSettings
+from multivector.calibration.targets import default_targets_path, read_targets
+from multivector.commands.common import EXIT_OK, CommandError, progress, shown
+from multivector.commands.options import add_out, add_overwrite, add_results_root, add_seed, add_workers, positive, positive_float
+from multivector.scenarios import resolve
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -42,9 +42,9 @@ def calibrate_scenario(args: argparse.Namespace) -> int:
     """
     # pandas and pyarrow (calibration.workflow, ensemble.results) and matplotlib (analysis.calibration_report):
     # loaded when the verb runs, not for --help
-    from analysis.calibration_report import coverage, write_calibration_report
-    from calibration.workflow import calibrate, prepare_calibration_folder
-    from ensemble.results import package_version, results_folder
+    from multivector.analysis.calibration_report import coverage, write_calibration_report
+    from multivector.calibration.workflow import calibrate, prepare_calibration_folder
+    from multivector.ensemble.results import package_version, results_folder
 
     resolved = resolve(args.scenario)
     targets = args.targets or default_targets_path()

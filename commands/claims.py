@@ -7,13 +7,13 @@ import sys
 import textwrap
 from typing import TYPE_CHECKING
 
-from commands.common import EXIT_OK, CommandError, progress, shown
-from commands.options import add_results_root, add_workers
-from scenarios import Claim, Registry, load_registry
-from scenarios.coverage import Use, claim_uses
+from multivector.commands.common import EXIT_OK, CommandError, progress, shown
+from multivector.commands.options import add_results_root, add_workers
+from multivector.scenarios import Claim, Registry, load_registry
+from multivector.scenarios.coverage import Use, claim_uses
 
 if TYPE_CHECKING:
-    from analysis.claim_effects import ClaimEffect
+    from multivector.analysis.claim_effects import ClaimEffect
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -77,7 +77,7 @@ def _claim_selected(claim: Claim, args: argparse.Namespace, uses: dict[str, list
 
 def _claim_effects(args: argparse.Namespace) -> dict[str, ClaimEffect]:
     """What each baseline claim moves most: the cached ablation, computed once per model version."""
-    from analysis.claim_effects import load_or_compute  # pandas, pyarrow (ensemble.results): not loaded for --help
+    from multivector.analysis.claim_effects import load_or_compute  # pandas, pyarrow (ensemble.results): not loaded for --help
 
     bar = None
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from scenarios.errors import MISSING, show
+from multivector.scenarios.errors import MISSING, show
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RESULTS_ROOT = PROJECT_ROOT / "results"
@@ -116,7 +116,7 @@ def results_path(path: Path) -> Path:
         CommandError: If it is not a results folder.
         ensemble.results.OldLayoutError: If an older version wrote it.
     """
-    from ensemble.results import ResultsFolder, is_results_folder  # pandas, pyarrow: not loaded for --help
+    from multivector.ensemble.results import ResultsFolder, is_results_folder  # pandas, pyarrow: not loaded for --help
 
     if not is_results_folder(path):
         raise CommandError.bad_value("<results>", "not a results folder", str(path),

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.compare import PairedStats, compare_runs, markdown_table
-from analysis.uncertain import paired_values
-from calibration.posterior import read_posterior
-from commands.common import DEFAULT_COMPARE_REPLICATES, EXIT_OK, CommandError, progress, shown
-from commands.options import add_experiment_options, add_posterior, claims_off, experiment_metrics
-from ensemble.batch import run_metrics, run_seeds
-from scenarios import resolve
+from multivector.analysis.compare import PairedStats, compare_runs, markdown_table
+from multivector.analysis.uncertain import paired_values
+from multivector.calibration.posterior import read_posterior
+from multivector.commands.common import DEFAULT_COMPARE_REPLICATES, EXIT_OK, CommandError, progress, shown
+from multivector.commands.options import add_experiment_options, add_posterior, claims_off, experiment_metrics
+from multivector.ensemble.batch import run_metrics, run_seeds
+from multivector.scenarios import resolve
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -35,8 +35,8 @@ def compare_scenarios(args: argparse.Namespace) -> int:
         CommandError: On Ctrl-C (nothing is written: a comparison needs every paired run).
     """
     # pandas, pyarrow (ensemble.results) and matplotlib (analysis.paired_figures): loaded when the verb runs, not for --help
-    from analysis.paired_figures import save_comparison_figure
-    from ensemble.results import results_folder
+    from multivector.analysis.paired_figures import save_comparison_figure
+    from multivector.ensemble.results import results_folder
 
     a, b = resolve(args.a, claims_off(args)), resolve(args.b, claims_off(args))
     metrics = experiment_metrics(args.metrics, b, a.scenario, b.scenario)

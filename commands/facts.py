@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from commands.common import DEFAULT_FACTS_REPLICATES, EXIT_OK, replace_between_markers, shown
-from commands.options import add_replicates, add_write
-from scenarios import load_scenario
+from multivector.commands.common import DEFAULT_FACTS_REPLICATES, EXIT_OK, replace_between_markers, shown
+from multivector.commands.options import add_replicates, add_write
+from multivector.scenarios import load_scenario
 
 FACTS_MARKERS = ("<!-- facts:start -->", "<!-- facts:end -->")
 """The lines of a file between which ``--write`` puts the table."""
@@ -24,8 +24,8 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 def check_facts(args: argparse.Namespace) -> int:
     """Print the table of the stylized facts (and write it into ``--write FILE``); return the exit code."""
     # Mesa (analysis.replicates runs the model through it): loaded when the verb runs, not for --help
-    from analysis.facts import fact_table
-    from analysis.replicates import run_replicates
+    from multivector.analysis.facts import fact_table
+    from multivector.analysis.replicates import run_replicates
 
     baseline = load_scenario("baseline")
     seeds = range(args.replicates)

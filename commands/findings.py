@@ -7,13 +7,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis.compare import PairedStats
-from analysis.uncertain import compare_under_uncertainty
-from calibration.posterior import read_posterior
-from commands.common import EXIT_OK, CommandError, progress, replace_between_markers, shown
-from commands.options import add_posterior, add_seed, add_workers, add_write, positive
-from scenarios import Resolved, list_scenarios, resolve
-from scenarios.hypothesis import Check
+from multivector.analysis.compare import PairedStats
+from multivector.analysis.uncertain import compare_under_uncertainty
+from multivector.calibration.posterior import read_posterior
+from multivector.commands.common import EXIT_OK, CommandError, progress, replace_between_markers, shown
+from multivector.commands.options import add_posterior, add_seed, add_workers, add_write, positive
+from multivector.scenarios import Resolved, list_scenarios, resolve
+from multivector.scenarios.hypothesis import Check
 
 FINDINGS_MARKERS = ("<!-- findings:start -->", "<!-- findings:end -->")
 """The lines of a file between which ``--write`` puts the table."""

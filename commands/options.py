@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from commands.common import DEFAULT_RESULTS_ROOT, DEFAULT_ROOT_SEED, DEFAULT_WORKERS, CommandError
-from ensemble.batch import coordinates
-from model.calendar import quarter_range
-from model.metrics import DEFAULT_METRICS, Metric, MetricError, parse_metric
-from model.params import Scenario
-from scenarios.loader import Resolved
+from multivector.commands.common import DEFAULT_RESULTS_ROOT, DEFAULT_ROOT_SEED, DEFAULT_WORKERS, CommandError
+from multivector.ensemble.batch import coordinates
+from multivector.model.calendar import quarter_range
+from multivector.model.metrics import DEFAULT_METRICS, Metric, MetricError, parse_metric
+from multivector.model.params import Scenario
+from multivector.scenarios.loader import Resolved
 
 WORKERS_HELP = "worker processes (default: all cores)"
 POSTERIOR_HELP = "draw the uncertainties from a calibration's posterior.json instead of their ranges"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from commands.common import EXIT_OK
-from model.outcomes import OUTCOMES
+from multivector.commands.common import EXIT_OK
+from multivector.model.outcomes import OUTCOMES
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:

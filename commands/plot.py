@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from commands.common import EXIT_OK, results_path, shown
+from multivector.commands.common import EXIT_OK, results_path, shown
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -20,7 +20,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 def plot_results(args: argparse.Namespace) -> int:
     """Draw every figure of the folder into its ``figures/`` and print their paths; return the exit code."""
-    from analysis.report import save_figures, save_sensitivity  # matplotlib: not loaded for --help
+    from multivector.analysis.report import save_figures, save_sensitivity  # matplotlib: not loaded for --help
 
     results = results_path(args.results)
     for path in save_figures(results):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from commands.common import EXIT_OK, results_path, shown
-from commands.options import add_out
+from multivector.commands.common import EXIT_OK, results_path, shown
+from multivector.commands.options import add_out
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -21,10 +21,10 @@ def write_report(args: argparse.Namespace) -> int:
     """Write the report (a calibration's when the folder holds one) and print its path; return the exit code."""
     # matplotlib (analysis.report, analysis.calibration_report) and pandas (calibration.workflow, ensemble.results):
     # loaded when the verb runs, not for --help
-    from analysis.calibration_report import write_calibration_report
-    from analysis.report import write_report as write_results_report
-    from calibration.workflow import is_calibration_folder, load_calibration
-    from ensemble.results import package_version
+    from multivector.analysis.calibration_report import write_calibration_report
+    from multivector.analysis.report import write_report as write_results_report
+    from multivector.calibration.workflow import is_calibration_folder, load_calibration
+    from multivector.ensemble.results import package_version
 
     if is_calibration_folder(args.results):
         resolved, posterior, checks = load_calibration(args.results)

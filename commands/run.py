@@ -11,8 +11,8 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from calibration.posterior import posterior_design, read_posterior
-from commands.common import (
+from multivector.calibration.posterior import posterior_design, read_posterior
+from multivector.commands.common import (
     DEFAULT_REPLICATES,
     DEFAULT_ROOT_SEED,
     DEFAULT_SAMPLES,
@@ -23,7 +23,7 @@ from commands.common import (
     progress,
     shown,
 )
-from commands.options import (
+from multivector.commands.options import (
     add_claims_off,
     add_out,
     add_overwrite,
@@ -36,16 +36,16 @@ from commands.options import (
     positive,
     positive_seconds,
 )
-from ensemble.batch import run_seeds
-from ensemble.chunks import CHUNK_SIZE
-from ensemble.executors import DASK_CONNECT_TIMEOUT, ClusterError, make_executor
-from model.params import Scenario
-from scenarios import resolve
-from scenarios.designs import DESIGNS, Design, make_design
-from scenarios.loader import Resolved
+from multivector.ensemble.batch import run_seeds
+from multivector.ensemble.chunks import CHUNK_SIZE
+from multivector.ensemble.executors import DASK_CONNECT_TIMEOUT, ClusterError, make_executor
+from multivector.model.params import Scenario
+from multivector.scenarios import resolve
+from multivector.scenarios.designs import DESIGNS, Design, make_design
+from multivector.scenarios.loader import Resolved
 
 if TYPE_CHECKING:
-    from ensemble.results import ResultsFolder, WideLayout
+    from multivector.ensemble.results import ResultsFolder, WideLayout
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -82,7 +82,7 @@ def run_batch(args: argparse.Namespace) -> int:
         CommandError: On Ctrl-C, an unreachable cluster or a failed write, saying how many runs were kept.
     """
     # pandas and pyarrow (ensemble.results): loaded when a batch runs, not for --help
-    from ensemble.results import ResultsFolder, WideLayout, prepare_results_folder, results_folder
+    from multivector.ensemble.results import ResultsFolder, WideLayout, prepare_results_folder, results_folder
 
     resolved = resolve(args.scenario, claims_off(args))
     scenario = resolved.scenario
@@ -119,7 +119,7 @@ def run_batch(args: argparse.Namespace) -> int:
             f"kept in {shown(out)} (every finished chunk); make room and run the same command to resume") from None
     print(f"results: {shown(out)} ({design.runs:,} runs of '{scenario.name}', design {design.kind})")
     if not args.no_figures:
-        from analysis.report import save_key_figures  # matplotlib: imported only when figures are drawn
+        from multivector.analysis.report import save_key_figures  # matplotlib: imported only when figures are drawn
 
         for path in save_key_figures(folder):
             print(f"figure: {shown(path)}")
@@ -172,7 +172,7 @@ def _default_folder(name: str, args: argparse.Namespace) -> str:
 
 def _manifest(resolved: Resolved, design: Design, seeds: list[int], args: argparse.Namespace) -> dict[str, Any]:
     """What the results folder records of the batch: versions, machine, command, scenario and design."""
-    from ensemble.results import environment, git_commit, package_version, utc_now  # pandas, pyarrow: see run_batch
+    from multivector.ensemble.results import environment, git_commit, package_version, utc_now  # pandas, pyarrow: see run_batch
 
     return {
         "package_version": package_version(), "git_commit": git_commit(PROJECT_ROOT), **environment(),
@@ -193,7 +193,7 @@ def _execute(scenario: Scenario, layout: WideLayout, todo: Iterator[tuple[int, i
     workers = min(args.workers, max(count, 1))
     chunk_size = max(1, min(args.chunk_size, -(-count // workers)))  # every worker gets a share of a small batch
     if plan is not None:
-        from ensemble.results import encode_chunk  # pandas, pyarrow: see run_batch
+        from multivector.ensemble.results import encode_chunk  # pandas, pyarrow: see run_batch
 
         print(f"{plan}; timing the first chunk", file=sys.stderr, end="", flush=True)
         first = list(islice(todo, chunk_size))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from commands.common import EXIT_OK
-from scenarios import citations, resolve
+from multivector.commands.common import EXIT_OK
+from multivector.scenarios import citations, resolve
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
-from calibration.posterior import read_posterior
-from commands.options import add_posterior
+from multivector.calibration.posterior import read_posterior
+from multivector.commands.options import add_posterior
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -21,8 +21,8 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 def serve_page(args: argparse.Namespace) -> int:
     """Serve the page until interrupted; return the server's exit code."""
     # Solara and Mesa (analysis.seminar): loaded when the page is served, not for --help
-    from analysis.seminar import serve
-    from analysis.seminar.predict import POSTERIOR_ENV
+    from multivector.analysis.seminar import serve
+    from multivector.analysis.seminar.predict import POSTERIOR_ENV
 
     if args.posterior is not None:
         read_posterior(args.posterior)  # a bad file fails here, in one line, not on the page

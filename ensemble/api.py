@@ -11,7 +11,7 @@ This module does not import Mesa (whose batch runner switches every
 multiprocessing pool to ``spawn`` on import), so a tool's process pool forks.
 
 Example:
-    >>> from ensemble.api import simulate
+    >>> from multivector.ensemble.api import simulate
     >>> out = simulate("baseline", seed=1, sanctions__wedge=0.5)
     >>> round(out["hedging_index"], 3) > 0
     True
@@ -27,10 +27,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ensemble.chunks import run_to_end, simulate_chunk
-from ensemble.results import WideLayout, long_frame
-from model.outcomes import OUTCOMES, SUMMARY, summarise, summary_names
-from model.params import BLOCS, Scenario
+from multivector.ensemble.chunks import run_to_end, simulate_chunk
+from multivector.ensemble.results import WideLayout, long_frame
+from multivector.model.outcomes import OUTCOMES, SUMMARY, summarise, summary_names
+from multivector.model.params import BLOCS, Scenario
 
 
 def simulate(scenario: str = "baseline", seed: int = 0, *, claims_off: str | Sequence[str] = (),
@@ -172,14 +172,14 @@ def factors(scenario: str = "baseline", roles: str | Sequence[str] = ROLES, *,
         ScenarioError: On an unknown scenario or claims that are not the scenario's.
 
     Example:
-        >>> from ensemble.api import factors, salib_problem
+        >>> from multivector.ensemble.api import factors, salib_problem
         >>> levers = factors("baseline", "lever")
         >>> [(f.name, f.low, f.high) for f in levers]
         [('sanctions__secondary_cost', 0.0, 10.0)]
         >>> salib_problem(levers)["names"]
         ['sanctions__secondary_cost']
     """
-    from scenarios.designs import factors_of
+    from multivector.scenarios.designs import factors_of
 
     wanted = (roles,) if isinstance(roles, str) else tuple(roles)
     unknown = [role for role in wanted if role not in ROLES]
@@ -208,8 +208,8 @@ def salib_problem(found: Sequence[NamedFactor]) -> dict[str, Any]:
 
 def _claim_ids(claims_off: Any) -> tuple[str, ...]:
     """``claims_off`` as a tuple of IDs: one string is one claim; anything but strings is a one-line error."""
-    from scenarios import ScenarioError
-    from scenarios.loader import OVERRIDE
+    from multivector.scenarios import ScenarioError
+    from multivector.scenarios.loader import OVERRIDE
 
     if isinstance(claims_off, str):
         return (claims_off,)
@@ -223,7 +223,7 @@ def _claim_ids(claims_off: Any) -> tuple[str, ...]:
 
 
 def _scenario(name: str, claims_off: tuple[str, ...], overrides: dict[str, Any]) -> Scenario:
-    from scenarios.loader import with_overrides
+    from multivector.scenarios.loader import with_overrides
 
     resolved = _resolved(str(name), claims_off)
     return with_overrides(resolved, overrides) if overrides else resolved.scenario
@@ -231,6 +231,6 @@ def _scenario(name: str, claims_off: tuple[str, ...], overrides: dict[str, Any])
 
 @functools.lru_cache(maxsize=16)
 def _resolved(name: str, claims_off: tuple[str, ...]) -> Any:
-    from scenarios import resolve
+    from multivector.scenarios import resolve
 
     return resolve(name, {"claims_off": list(claims_off)} if claims_off else None)

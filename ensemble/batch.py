@@ -14,12 +14,12 @@ from functools import partial
 
 import numpy as np
 
-from ensemble.chunks import Job, RunResult, each_run, simulate_chunk, simulate_job
-from ensemble.executors import Dask, Processes, Serial, make_executor
-from model.calendar import quarter_range
-from model.metrics import Metric
-from model.outcomes import coordinates, summarise_runs
-from model.params import BLOCS, Scenario
+from multivector.ensemble.chunks import Job, RunResult, each_run, simulate_chunk, simulate_job
+from multivector.ensemble.executors import Dask, Processes, Serial, make_executor
+from multivector.model.calendar import quarter_range
+from multivector.model.metrics import Metric
+from multivector.model.outcomes import coordinates, summarise_runs
+from multivector.model.params import BLOCS, Scenario
 
 __all__ = ["RunResult", "coordinates", "run_batch", "run_metrics", "run_seeds", "simulate_run", "summarise_chunk"]
 

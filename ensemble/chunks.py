@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from model.engine import Engine
-from model.params import Scenario, with_values
+from multivector.model.engine import Engine
+from multivector.model.params import Scenario, with_values
 
 Job = tuple[int, int, Mapping[tuple[str, ...], Any]]
 """A run to do: (index in the batch, seed, key path → value of its design point)."""

@@ -26,8 +26,8 @@ from itertools import islice
 from multiprocessing.context import BaseContext
 from typing import Any
 
-from ensemble.chunks import CHUNK_SIZE, ChunkTask, Job, chunks, simulate_chunk
-from model.params import Scenario
+from multivector.ensemble.chunks import CHUNK_SIZE, ChunkTask, Job, chunks, simulate_chunk
+from multivector.model.params import Scenario
 
 IN_FLIGHT_PER_WORKER = 2
 """Chunks submitted ahead per worker: enough to keep workers busy, few enough to keep memory flat."""

@@ -53,10 +53,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ensemble.chunks import ChunkResult, Job, simulate_chunk
-from model.calendar import quarter_range
-from model.outcomes import DERIVED, OUTCOMES, STORED, SUMMARY_INPUTS, Structure, coordinates, derive, inputs_of, summarise_runs
-from model.params import BLOCS, Scenario
+from multivector.ensemble.chunks import ChunkResult, Job, simulate_chunk
+from multivector.model.calendar import quarter_range
+from multivector.model.outcomes import DERIVED, OUTCOMES, STORED, SUMMARY_INPUTS, Structure, coordinates, derive, inputs_of, summarise_runs
+from multivector.model.params import BLOCS, Scenario
 
 DIMENSIONS = ("state", "domain", "power", "bloc", "corridor")
 """Columns of the long table that label an outcome's dimensions."""

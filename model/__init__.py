@@ -9,8 +9,8 @@ read by ``scenarios``, Mesa's face is ``multivector``, many runs are driven by
 ``ensemble`` and results are analysed by ``analysis``.
 """
 
-from model.engine import Engine
-from model.outcomes import OUTCOMES
-from model.params import DOMAINS, Scenario
+from multivector.model.engine import Engine
+from multivector.model.outcomes import OUTCOMES
+from multivector.model.params import DOMAINS, Scenario
 
 __all__ = ["DOMAINS", "OUTCOMES", "Engine", "Scenario"]

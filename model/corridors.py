@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.calendar import QUARTERS_PER_YEAR
-from model.simplex import DIVISION_FLOOR
-from model.tables import Tables
+from multivector.model.calendar import QUARTERS_PER_YEAR
+from multivector.model.simplex import DIVISION_FLOOR
+from multivector.model.tables import Tables
 
 CONGESTION_POWER = 4.0
 """Exponent of the volume-delay term (the BPR convention)."""

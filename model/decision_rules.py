@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.simplex import project_to_simplex
+from multivector.model.simplex import project_to_simplex
 
 MIN_AVERSION = 0.02
 """Floor on λ_eff so the projection stays defined (utility units)."""

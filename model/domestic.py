@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.calendar import ANNUALISED_PERCENT, QUARTERS_PER_YEAR
-from model.tables import Tables
+from multivector.model.calendar import ANNUALISED_PERCENT, QUARTERS_PER_YEAR
+from multivector.model.tables import Tables
 
 REFERENCE_GROWTH = 3.0
 """Assumption: growth (%/yr) below which economic stress feeds unrest."""

@@ -8,7 +8,7 @@ the run axis first — alignment ``[R, state, domain, power]``, capacities
 submodel steps all runs with the same array operations, so a quarter of 500
 runs costs a few hundred numpy calls rather than a few hundred thousand.
 
-:class:`~multivector.model.MultivectorModel` is this engine at ``R = 1`` behind Mesa's
+:class:`~multivector.mesa_model.MultivectorModel` is this engine at ``R = 1`` behind Mesa's
 agents; there is one implementation of the dynamics.
 
 A run's results depend only on its scenario, its parameter values and its
@@ -25,17 +25,18 @@ from typing import Any
 
 import numpy as np
 
-from model.calendar import QUARTERS_PER_YEAR, quarter_ordinal, quarter_range
-from model.corridors import CorridorNetwork
-from model.decision_rules import DecisionContext, RuleTerms, hold_losses, revealed_ties, rule_terms
-from model.domestic import DomesticDynamics
-from model.institutions import FormatArena
-from model.outcomes import DERIVED, OUTCOMES, Recorder, Structure, derive
-from model.params import BLOCS, DOMAINS, Event, Scenario
-from model.powers import PowerStrategies, influence
-from model.sanctions import REFERENCE_VOLUME, SanctionsRegime
-from model.simplex import DIVISION_FLOOR, normalise, project_to_simplex
-from model.tables import Tables
+from multivector.model.calendar import QUARTERS_PER_YEAR, quarter_ordinal, quarter_range
+from multivector.model.corridors import CorridorNetwork
+from multivector.model.decision_rules import DecisionContext, RuleTerms, hold_losses, revealed_ties, rule_terms
+from multivector.model.domestic import DomesticDynamics
+from multivector.model.events import TimelineEvent
+from multivector.model.institutions import FormatArena
+from multivector.model.outcomes import DERIVED, OUTCOMES, Recorder, Structure, derive
+from multivector.model.params import BLOCS, DOMAINS, Scenario
+from multivector.model.powers import PowerStrategies, influence
+from multivector.model.sanctions import REFERENCE_VOLUME, SanctionsRegime
+from multivector.model.simplex import DIVISION_FLOOR, normalise, project_to_simplex
+from multivector.model.tables import Tables
 
 SECURITY, ECONOMY, DIPLOMACY = (DOMAINS.index(d) for d in ("security", "economy", "diplomacy"))
 
@@ -190,8 +191,8 @@ class Engine:
         total = self.base_trade.sum(axis=-1)
         self.target_share_2021 = np.divide(self.base_trade[..., self.target], total, out=np.zeros_like(total), where=total > 0)
 
-    def _schedule(self, timeline: tuple[Event, ...]) -> dict[int, list[Event]]:
-        schedule: dict[int, list[Event]] = {}
+    def _schedule(self, timeline: tuple[TimelineEvent, ...]) -> dict[int, list[TimelineEvent]]:
+        schedule: dict[int, list[TimelineEvent]] = {}
         for event in timeline:
             schedule.setdefault(quarter_ordinal(event.at) - self.first_quarter, []).append(event)
         return schedule
@@ -239,7 +240,7 @@ class Engine:
         self.partnerships = [(until, boost) for until, boost in self.partnerships if until > self.t]
         self.sanctions.new_quarter()
         for event in self.events_by_step.get(self.t, []):
-            self._apply_event(event)
+            event.apply(self)
         if self.t > 0:
             self.strategies.follow_trend()
         self.strategies.respond(self.alignment)
@@ -266,48 +267,55 @@ class Engine:
         """Outcome name → array ``[R, step, …]`` (see ``model.outcomes.OUTCOMES``)."""
         return self.recorder.data
 
-    # ----------------------------------------------------------------- events
+    # ------------------------------------------------- what events act through
 
-    def _apply_event(self, event: Event) -> None:
-        getattr(self, f"_event_{event.type}")(event.payload)
+    def impose_sanctions(self, intensity: float) -> None:
+        """Raise sanctions on the target to at least ``intensity`` (an event's verb, :class:`model.events.EventWorld`)."""
+        self.sanctions.apply_package(intensity)
 
-    def _event_sanctions_package(self, p: dict[str, Any]) -> None:
-        self.sanctions.apply_package(p["intensity"])
+    def raise_enforcement(self, level: float, stage: str) -> None:
+        """Step secondary-sanctions enforcement up to at least ``level`` and ``stage``."""
+        self.sanctions.apply_enforcement(level, stage)
 
-    def _event_enforcement_step(self, p: dict[str, Any]) -> None:
-        self.sanctions.apply_enforcement(p["level"], p["stage"])
+    def ease_enforcement(self, level: float, stage: str) -> None:
+        """Lower secondary-sanctions enforcement to at most ``level`` and ``stage``."""
+        self.sanctions.ease_enforcement(level, stage)
 
-    def _event_ease_enforcement(self, p: dict[str, Any]) -> None:
-        self.sanctions.ease_enforcement(p["level"], p["stage"])
+    def designate_firms(self, state: str, firms: float) -> None:
+        """Designate ``firms`` firms of ``state`` under secondary sanctions."""
+        self.sanctions.designate(self.state_codes.index(state), firms)
 
-    def _event_designation(self, p: dict[str, Any]) -> None:
-        self.sanctions.designate(self.state_codes.index(p["state"]), p["firms"])
-
-    def _event_unrest(self, p: dict[str, Any]) -> None:
+    def strike_unrest(self, state: str, severity: float) -> None:
+        """Unrest of ``severity`` in ``state`` in every run."""
         hit = np.zeros_like(self.unrest_now, dtype=bool)
-        hit[:, self.state_codes.index(p["state"])] = True
-        self._unrest(hit, np.full(hit.shape, float(p["severity"])))
+        hit[:, self.state_codes.index(state)] = True
+        self._unrest(hit, np.full(hit.shape, float(severity)))
 
-    def _event_security_shock(self, p: dict[str, Any]) -> None:
-        self.domestic.security_shock(np.array([c in p["states"] for c in self.state_codes]), p["threat"])
+    def security_shock(self, states: tuple[str, ...], threat: float) -> None:
+        """A loss of regime security ``threat`` for ``states``, scaled by their Afghan exposure."""
+        self.domestic.security_shock(np.array([c in states for c in self.state_codes]), threat)
 
-    def _event_capacity_shock(self, p: dict[str, Any]) -> None:
-        self.strategies.shock(self.power_codes.index(p["power"]), p["factor"])
+    def shock_capacity(self, power: str, factor: float) -> None:
+        """Multiply ``power``'s regional capacity by ``factor``."""
+        self.strategies.shock(self.power_codes.index(power), factor)
 
-    def _event_corridor_investment(self, p: dict[str, Any]) -> None:
-        self.corridors.invest(self.corridors.ids.index(p["corridor"]), p["capacity"], self.t + p["lag"])
+    def invest_in_corridor(self, corridor: str, capacity: float, lag: int) -> None:
+        """Add ``capacity`` (Mt/yr) to ``corridor``, usable after ``lag`` quarters."""
+        self.corridors.invest(self.corridors.ids.index(corridor), capacity, self.t + lag)
 
-    def _event_partnership(self, p: dict[str, Any]) -> None:
-        boost = np.zeros(self.alignment.shape[1:])
-        boost[self.state_codes.index(p["state"]), DOMAINS.index(p["domain"]), self.power_codes.index(p["power"])] = p["boost"]
-        self.partnerships.append((self.t + p["quarters"], boost))
+    def upgrade_partnership(self, state: str, power: str, domain: str, boost: float, quarters: int) -> None:
+        """Add ``boost`` to ``power``'s offer to ``state`` in ``domain`` for ``quarters`` quarters."""
+        extra = np.zeros(self.alignment.shape[1:])
+        extra[self.state_codes.index(state), DOMAINS.index(domain), self.power_codes.index(power)] = boost
+        self.partnerships.append((self.t + quarters, extra))
 
-    def _event_parameter(self, p: dict[str, Any]) -> None:
-        path = tuple(p["path"].split("."))
-        if "set" in p:
-            self.tables.set(path, p["set"])
-        else:
-            self.tables.scale(path, p["scale"])
+    def set_parameter(self, path: tuple[str, ...], value: Any) -> None:
+        """Set the scalar parameter at key ``path`` to ``value`` in every run."""
+        self.tables.set(path, value)
+
+    def scale_parameter(self, path: tuple[str, ...], factor: float) -> None:
+        """Multiply the real parameter at key ``path`` by ``factor`` in every run."""
+        self.tables.scale(path, factor)
 
     def _unrest(self, hit: np.ndarray, severity: np.ndarray) -> None:
         """Unrest where ``hit`` ``[R, state]``: regime damage, and the security partner called in where it is severe."""

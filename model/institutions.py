@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.params import DOMAINS
-from model.tables import Tables
+from multivector.model.params import DOMAINS
+from multivector.model.tables import Tables
 
 C5 = "C5"
 """Sponsor code of the states' own formats (the consultative meetings)."""

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.calendar import quarter_ordinal
-from model.outcomes import OUTCOMES
+from multivector.model.calendar import quarter_ordinal
+from multivector.model.outcomes import OUTCOMES
 
 REDUCTIONS: tuple[str, ...] = ("mean", "sum")
 """How a metric folds the dimensions it does not select."""

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from model.params import BLOCS, DOMAINS, Scenario
-from model.simplex import hedging_index
+from multivector.model.params import BLOCS, DOMAINS, Scenario
+from multivector.model.simplex import hedging_index
 
 
 @dataclass(frozen=True)

@@ -5,77 +5,25 @@ field carries its kind, unit, allowed range and meaning in its metadata. The
 scenario loader (``scenarios``) validates YAML against these specifications and
 builds the frozen objects below; the model reads nothing else.
 
-Domains of alignment (ZE23-18: partners are chosen issue by issue) are fixed:
-security, economy and diplomacy (institutions).
+The field specification (:class:`Spec`) and the fixed dimensions (``DOMAINS``,
+``BLOCS``, ``LEVELS``, ``ROLES``) are defined in :mod:`model.specs` and
+available from here too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-DOMAINS: tuple[str, ...] = ("security", "economy", "diplomacy")
-BLOCS: tuple[str, ...] = ("russia", "china", "west", "other")
-LEVELS: tuple[str, ...] = ("ministerial", "summit")
-ROLES: tuple[str, ...] = ("constant", "uncertainty", "lever")
-
-
-@dataclass(frozen=True)
-class Spec:
-    """What one scenario field may hold.
-
-    Attributes:
-        kind: ``real``, ``integer``, ``flag``, ``choice``, ``power_map``,
-            ``state_map``, ``domain_map``, ``powers``, ``states``, ``domains``,
-            ``quarter`` or ``text``.
-        unit: Unit of the value (``"1"`` for dimensionless).
-        low: Smallest allowed value (reals and map entries).
-        high: Largest allowed value.
-        doc: One line on what the value means.
-        world: True when the value encodes the world and so needs provenance
-            (claim IDs or a labelled assumption).
-        options: Allowed strings for ``choice``.
-        optional: True when the field may be omitted (its default applies).
-        total_at_most: Upper bound on the sum of a map's entries.
-        initial: True when the value is read once at set-up — the state of the
-            world in 2021, or a fixed classification — so a dated ``parameter``
-            event cannot change it.
-    """
-
-    kind: str
-    unit: str = "1"
-    low: float | None = None
-    high: float | None = None
-    doc: str = ""
-    world: bool = True
-    options: tuple[str, ...] = ()
-    optional: bool = False
-    total_at_most: float | None = None
-    initial: bool = False
-
-
-def spec(default: Any = None, **kwargs: Any) -> Any:
-    """A dataclass field whose metadata is a :class:`Spec`; a field with a default is optional."""
-    kwargs.setdefault("optional", default is not None)
-    meta = {"spec": Spec(**kwargs)}
-    if isinstance(default, (dict, list, tuple)) or default is None:
-        frozen_default = _freeze(default)
-        return field(default_factory=lambda: frozen_default, metadata=meta)
-    return field(default=default, metadata=meta)
-
-
-def _freeze(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _freeze(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
-    return value
-
-
-def specs_of(cls: type) -> dict[str, Spec]:
-    """Field name → :class:`Spec` for a parameter dataclass."""
-    return {f.name: f.metadata["spec"] for f in fields(cls) if "spec" in f.metadata}
+from multivector.model.events import TimelineEvent
+from multivector.model.specs import BLOCS as BLOCS
+from multivector.model.specs import DOMAINS as DOMAINS
+from multivector.model.specs import LEVELS as LEVELS
+from multivector.model.specs import ROLES as ROLES
+from multivector.model.specs import Spec as Spec
+from multivector.model.specs import spec
+from multivector.model.specs import specs_of as specs_of
 
 
 @dataclass(frozen=True)
@@ -282,17 +230,6 @@ class BehaviourParams:
 
 
 @dataclass(frozen=True)
-class Event:
-    """A dated timeline event with a typed payload (see ``model.events``)."""
-
-    id: str
-    at: str
-    type: str
-    payload: Mapping[str, Any]
-    claims: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Scenario:
     """Everything a run needs, fully resolved (no inheritance left)."""
 
@@ -308,7 +245,7 @@ class Scenario:
     domestic: DomesticParams
     transport: TransportParams
     behaviour: BehaviourParams
-    timeline: tuple[Event, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
     description: str = ""
 
     @property

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.simplex import normalise
-from model.tables import Tables
+from multivector.model.simplex import normalise
+from multivector.model.tables import Tables
 
 
 def influence(alignment: np.ndarray, weight: np.ndarray) -> np.ndarray:

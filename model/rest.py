@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from model.calendar import quarter_label, quarter_ordinal
-from model.params import FormatParams, Scenario
+from multivector.model.calendar import quarter_label, quarter_ordinal
+from multivector.model.params import FormatParams, Scenario
 
 
 def at_rest(scenario: Scenario) -> Scenario:

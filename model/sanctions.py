@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.tables import Tables
+from multivector.model.tables import Tables
 
 STAGES: tuple[str, ...] = ("none", "outreach", "visits", "designations")
 """Escalation stages of secondary enforcement, in order (CH25-26)."""

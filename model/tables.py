@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from model.calendar import quarter_ordinal
-from model.params import COLLECTIONS, DOMAINS, SECTIONS, Scenario, Spec, specs_of
+from multivector.model.calendar import quarter_ordinal
+from multivector.model.params import COLLECTIONS, DOMAINS, SECTIONS, Scenario, Spec, specs_of
 
 NEVER = np.iinfo(np.int64).max
 """Ordinal of a quarter that never comes (an open-ended format, no scheduled summit)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model.params import PowerParams, StateParams
+from multivector.model.params import PowerParams, StateParams
 
 
 class ExternalPower(mesa.Agent):
@@ -24,7 +24,7 @@ class ExternalPower(mesa.Agent):
     """
 
     def __init__(self, model: mesa.Model, index: int, code: str, params: PowerParams) -> None:
-        """Register the power with ``model``, a :class:`~multivector.model.MultivectorModel` (read through its ``engine``)."""
+        """Register the power with ``model``, a :class:`~multivector.mesa_model.MultivectorModel` (read through its ``engine``)."""
         super().__init__(model)
         self.code, self.index, self.params = code, index, params
 
@@ -54,7 +54,7 @@ class CentralAsianState(mesa.Agent):
     """
 
     def __init__(self, model: mesa.Model, index: int, code: str, params: StateParams) -> None:
-        """Register the state with ``model``, a :class:`~multivector.model.MultivectorModel` (read through its ``engine``)."""
+        """Register the state with ``model``, a :class:`~multivector.mesa_model.MultivectorModel` (read through its ``engine``)."""
         super().__init__(model)
         self.code, self.index, self.params = code, index, params
 

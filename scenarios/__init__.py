@@ -9,9 +9,9 @@ plain data (to record with results) and the typed
 :class:`model.params.Scenario` the model runs.
 """
 
-from scenarios.claims import Article, Claim, Registry, load_registry
-from scenarios.errors import ScenarioError
-from scenarios.loader import (
+from multivector.scenarios.claims import Article, Claim, Registry, load_registry
+from multivector.scenarios.errors import ScenarioError
+from multivector.scenarios.loader import (
     SCENARIO_DIR,
     Resolved,
     citations,

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from scenarios.claims import Registry, load_registry
-from scenarios.errors import ScenarioError
-from scenarios.loader import Resolved, citations, quantities, resolve
+from multivector.scenarios.claims import Registry, load_registry
+from multivector.scenarios.errors import ScenarioError
+from multivector.scenarios.loader import Resolved, citations, quantities, resolve
 
 GROUPINGS: tuple[str, ...] = ("claim", "article")
 """How claims are grouped for ablation: one at a time, or all switchable claims of an article together."""

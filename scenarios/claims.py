@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scenarios.errors import MISSING, ScenarioError
-from scenarios.source import Source, display_name, read_yaml
+from multivector.scenarios.errors import MISSING, ScenarioError
+from multivector.scenarios.source import Source, display_name, read_yaml
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "claims"
 """Where the project's claims registry lives."""

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from model.mechanisms import MECHANISMS
-from scenarios.claims import Registry, load_registry
-from scenarios.loader import citations, list_scenarios, resolve
-from scenarios.source import display_name, read_yaml
+from multivector.model.mechanisms import MECHANISMS
+from multivector.scenarios.claims import Registry, load_registry
+from multivector.scenarios.loader import citations, list_scenarios, resolve
+from multivector.scenarios.source import display_name, read_yaml
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from model.params import COLLECTIONS, SECTIONS, Scenario, specs_of, with_values
-from scenarios.errors import ScenarioError
-from scenarios.loader import Resolved
+from multivector.model.params import COLLECTIONS, SECTIONS, Scenario, specs_of, with_values
+from multivector.scenarios.errors import ScenarioError
+from multivector.scenarios.loader import Resolved
 
 DESIGNS: tuple[str, ...] = ("replicates", "sweep", "lhs", "sobol", "morris")
 """Design kinds: the role they vary is ``lever`` for ``sweep``, ``uncertainty`` for the samples."""

@@ -31,14 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from model.calendar import quarter_range
-from model.metrics import Metric, MetricError, parse_metric
-from model.outcomes import coordinates
-from model.params import Scenario
-from scenarios.errors import MISSING
-from scenarios.quantities import Checker, KeyPath, is_real, suggest
-from scenarios.references import BadReferenceError, locate
-from scenarios.source import display_name
+from multivector.model.calendar import quarter_range
+from multivector.model.metrics import Metric, MetricError, parse_metric
+from multivector.model.outcomes import coordinates
+from multivector.model.params import Scenario
+from multivector.scenarios.errors import MISSING
+from multivector.scenarios.quantities import Checker, KeyPath, is_real, suggest
+from multivector.scenarios.references import BadReferenceError, locate
+from multivector.scenarios.source import display_name
 
 DIRECTIONS: tuple[str, ...] = ("increase", "decrease", "unchanged")
 """Directions a check can expect, relative to the reference scenario."""

@@ -16,16 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.events import EVENT_TYPES, PARAMETER_CHANGES
-from model.params import COLLECTIONS, DOMAINS, SECTIONS, Event, Scenario, Spec, specs_of, with_values
-from scenarios.claims import Registry, load_registry
-from scenarios.errors import Described, ScenarioError, dotted
-from scenarios.hypothesis import Hypothesis, read_hypothesis
-from scenarios.merge import TEXT_KEYS, Merged, read_scenario, require_scenario_file_name
-from scenarios.quantities import Checker, KeyPath, suggest
-from scenarios.references import LIBRARY_DIR, BadReferenceError, is_scenario_file_name, locate_data_file
-from scenarios.source import MAX_DEPTH, Source, display_name
-from scenarios.validate import check_routes, check_rule, cross_checks, field_choices, validate
+from multivector.model.events import EVENT_TYPES, ParameterChange, TimelineEvent
+from multivector.model.params import COLLECTIONS, DOMAINS, SECTIONS, Scenario, Spec, specs_of, with_values
+from multivector.model.tables import field_spec
+from multivector.scenarios.claims import Registry, load_registry
+from multivector.scenarios.errors import Described, ScenarioError, dotted
+from multivector.scenarios.hypothesis import Hypothesis, read_hypothesis
+from multivector.scenarios.merge import TEXT_KEYS, Merged, read_scenario, require_scenario_file_name
+from multivector.scenarios.quantities import Checker, KeyPath, suggest
+from multivector.scenarios.references import LIBRARY_DIR, BadReferenceError, is_scenario_file_name, locate_data_file
+from multivector.scenarios.source import MAX_DEPTH, Source, display_name
+from multivector.scenarios.validate import check_routes, check_rule, cross_checks, field_choices, validate
 
 SCENARIO_DIR = LIBRARY_DIR
 """The scenario library: ``scenarios/*.yaml``."""
@@ -211,16 +212,22 @@ def apply_overrides(merged: Merged, overrides: Mapping[str, Any]) -> None:
     """
     source = Source(OVERRIDE, None, dict(overrides))
     for raw_key, value in overrides.items():
-        key = str(raw_key).replace("__", ".")
-        parts: KeyPath = tuple(key.split("."))
-        if len(parts) > 1 and parts[-1] == "value":
-            parts = parts[:-1]
+        parts = override_key_path(raw_key)
         if parts == ("claims_off",):
             _override_claims_off(merged, source, raw_key, value)
             continue
-        container = _override_container(merged, parts, value)
+        _, _, container = override_target(merged.data, parts, value, f"{WORLD_QUANTITY_PATH} or claims_off")
         container[parts[-1]] = {"value": plain(value, dotted(parts)), "assumption": "override", "overridden": True}
         merged.record(parts, source, (raw_key,))
+
+
+def override_key_path(raw_key: Any) -> KeyPath:
+    """An override's key as a key path.
+
+    ``states.KAZ.trend_growth``, ``states__KAZ__trend_growth`` and ``states.KAZ.trend_growth.value`` name the same quantity.
+    """
+    parts: KeyPath = tuple(str(raw_key).replace("__", ".").split("."))
+    return parts[:-1] if len(parts) > 1 and parts[-1] == "value" else parts
 
 
 def _override_claims_off(merged: Merged, source: Source, raw_key: str, value: Any) -> None:
@@ -235,17 +242,25 @@ def _override_claims_off(merged: Merged, source: Source, raw_key: str, value: An
             merged.record(("claims_off", len(current) - 1), source, (raw_key,))
 
 
-def _override_container(merged: Merged, parts: KeyPath, value: Any) -> dict[str, Any]:
-    expected = "a dotted path to a world quantity (states.KAZ.dependence_aversion, sanctions.wedge) or claims_off"
+WORLD_QUANTITY_PATH = "a dotted path to a world quantity (states.KAZ.dependence_aversion, sanctions.wedge)"
+
+
+def override_target(data: Mapping[str, Any], parts: KeyPath, value: Any,
+                    expected: str = WORLD_QUANTITY_PATH) -> tuple[type, Spec, dict[str, Any]]:
+    """The parameter class, field spec and container (the entry or section in ``data``) an override's key path names.
+
+    Raises:
+        ScenarioError: If the path names no entry, no field of its class, or a field that is not a world quantity.
+    """
     top = parts[0]
     if top in COLLECTIONS and len(parts) == 3:
-        items = merged.data.get(top, {})
+        items = data.get(top, {})
         if parts[1] not in items:
             raise ScenarioError(OVERRIDE, None, dotted(parts), f"no such entry in {top}", parts[1],
                                 suggest(parts[1], items))
         cls, container = COLLECTIONS[top], items[parts[1]]
-    elif top in SECTIONS and len(parts) == 2 and top in merged.data:
-        cls, container = SECTIONS[top], merged.data[top]
+    elif top in SECTIONS and len(parts) == 2 and top in data:
+        cls, container = SECTIONS[top], data[top]
     else:
         raise ScenarioError(OVERRIDE, None, dotted(parts), "not an overridable key", value, expected)
     specs = specs_of(cls)
@@ -255,7 +270,7 @@ def _override_container(merged: Merged, parts: KeyPath, value: Any) -> dict[str,
                             suggest(parts[-1], specs))
     if not spec.world:
         raise ScenarioError(OVERRIDE, None, dotted(parts), "not a world quantity", value, expected)
-    return container
+    return cls, spec, container
 
 
 def plain(value: Any, key: str = OVERRIDE, depth: int = 0) -> Any:
@@ -394,17 +409,22 @@ def _build(cls: type, item: dict[str, Any]) -> Any:
     return cls(**kwargs)
 
 
+def build_event(item: Mapping[str, Any]) -> TimelineEvent:
+    """The typed event of a validated timeline entry; a parameter change's ``set`` takes its parameter's type."""
+    cls = EVENT_TYPES[item["type"]]
+    specs = cls.payload_specs()
+    if cls is ParameterChange:
+        specs["set"] = field_spec(tuple(item["path"].split("."))) or specs["set"]
+    payload = {key: typed(spec, item[key]) for key, spec in specs.items() if key in item}
+    return cls(id=item["id"], at=item["at"], claims=tuple(item.get("claims", ())), **payload)
+
+
 def build_scenario(data: dict[str, Any]) -> Scenario:
     """The typed :class:`~model.params.Scenario` of a resolved document."""
     collections = {key: {code: _build(cls, item) for code, item in data[key].items()}
                    for key, cls in COLLECTIONS.items()}
     sections = {key: _build(cls, data[key]) for key, cls in SECTIONS.items()}
-    timeline = tuple(
-        Event(e["id"], e["at"], e["type"], {**{k: typed(s, e[k]) for k, s in EVENT_TYPES[e["type"]].items()},
-                                            **{k: e[k] for k in PARAMETER_CHANGES if k in e}},
-              tuple(e.get("claims", ())))
-        for e in data["timeline"]
-    )
+    timeline = tuple(build_event(item) for item in data["timeline"])
     return Scenario(name=data["name"], start=data["horizon"]["start"], end=data["horizon"]["end"],
                     **collections, **sections, timeline=timeline, description=data.get("description", ""))
 
@@ -425,8 +445,8 @@ def with_overrides(resolved: Resolved, overrides: Mapping[str, Any], registry: R
     checker.codes = {key: tuple(resolved.data[key]) for key in COLLECTIONS}
     values = {}
     for raw_key, given in overrides.items():
-        parts: KeyPath = tuple(str(raw_key).replace("__", ".").split("."))
-        cls, spec = _override_spec(resolved.data, parts, given)
+        parts = override_key_path(raw_key)
+        cls, spec, _ = override_target(resolved.data, parts, given)
         value = plain(given, dotted(parts))
         checker.value(parts, spec, value, field_choices(checker, cls, parts[-1], spec))
         check_rule(checker, parts, cls, parts[-1], value)
@@ -435,19 +455,3 @@ def with_overrides(resolved: Resolved, overrides: Mapping[str, Any], registry: R
               for code, item in resolved.data["corridors"].items()}
     check_routes(checker, {"corridors": routes})
     return with_values(resolved.scenario, values)
-
-
-def _override_spec(data: Mapping[str, Any], parts: KeyPath, value: Any) -> tuple[type, Spec]:
-    top = parts[0]
-    if top in COLLECTIONS and len(parts) == 3 and parts[1] in data.get(top, {}):
-        cls = COLLECTIONS[top]
-    elif top in SECTIONS and len(parts) == 2:
-        cls = SECTIONS[top]
-    else:
-        raise ScenarioError(OVERRIDE, None, dotted(parts), "not an overridable key", value,
-                            "a dotted path to a world quantity (states.KAZ.dependence_aversion, sanctions.wedge)")
-    spec = specs_of(cls).get(parts[-1])
-    if spec is None or not spec.world:
-        raise ScenarioError(OVERRIDE, None, dotted(parts), f"unknown {cls.__name__} field", parts[-1],
-                            suggest(parts[-1], [n for n, s in specs_of(cls).items() if s.world]))
-    return cls, spec

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.params import COLLECTIONS, SECTIONS
-from scenarios.errors import MISSING, Described, ScenarioError
-from scenarios.quantities import KeyPath, suggest
-from scenarios.references import BadReferenceError, is_scenario_file_name, locate
-from scenarios.source import Source, display_name, read_yaml
+from multivector.model.params import COLLECTIONS, SECTIONS
+from multivector.scenarios.errors import MISSING, Described, ScenarioError
+from multivector.scenarios.quantities import KeyPath, suggest
+from multivector.scenarios.references import BadReferenceError, is_scenario_file_name, locate
+from multivector.scenarios.source import Source, display_name, read_yaml
 
 FORMAT_VERSION = 1
 TEXT_KEYS: tuple[str, ...] = ("name", "title", "description", "question", "expects")

@@ -14,9 +14,9 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from model.params import DOMAINS, ROLES, Spec
-from scenarios.claims import Registry
-from scenarios.errors import MISSING, ScenarioError, dotted
+from multivector.model.params import DOMAINS, ROLES, Spec
+from multivector.scenarios.claims import Registry
+from multivector.scenarios.errors import MISSING, ScenarioError, dotted
 
 KeyPath = tuple[Any, ...]
 
@@ -217,10 +217,10 @@ class Checker:
 
     def value(self, path: KeyPath, spec: Spec, value: Any, choices: Sequence[str] | None = None) -> None:
         """Check a plain value against its spec (type, bounds, options, codes)."""
-        handler = getattr(self, f"_value_{spec.kind}", None)
-        if handler is None:
+        check = KIND_CHECKS.get(spec.kind)
+        if check is None:
             self.fail(path, f"unsupported value kind {spec.kind!r} in the model's Spec", value, "a known kind")
-        handler(path, spec, value, choices)
+        check(self, path, spec, value, choices)
 
     def _value_real(self, path: KeyPath, spec: Spec, value: Any, choices: Any) -> None:
         if isinstance(value, int) and not isinstance(value, bool) and not is_real(value):
@@ -299,5 +299,15 @@ class Checker:
     def _codes(self, kind: str) -> tuple[str, ...]:
         return DOMAINS if kind == "domains" else self.codes.get(kind, ())
 
+
     def _choices(self, spec: Spec, choices: Sequence[str] | None) -> tuple[str, ...]:
         return tuple(spec.options) if spec.options else tuple(choices or ())
+
+
+KIND_CHECKS: dict[str, Callable[[Checker, KeyPath, Spec, Any, Any], None]] = {
+    "real": Checker._value_real, "integer": Checker._value_integer, "flag": Checker._value_flag,
+    "choice": Checker._value_choice, "text": Checker._value_text, "quarter": Checker._value_quarter,
+    "power_map": Checker._value_power_map, "state_map": Checker._value_state_map, "domain_map": Checker._value_domain_map,
+    "powers": Checker._value_powers, "states": Checker._value_states, "domains": Checker._value_domains,
+}
+"""A :class:`~model.specs.Spec`'s kind → the check of a value of that kind (one per :data:`~model.specs.SpecKind`)."""

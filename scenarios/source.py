@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from scenarios.errors import MISSING, Described, ScenarioError, dotted
+from multivector.scenarios.errors import MISSING, Described, ScenarioError, dotted
 
 Path_ = tuple[Any, ...]
 

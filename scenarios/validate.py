@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from model.calendar import quarter_label, quarter_ordinal
-from model.events import EVENT_TYPES, PARAMETER_CHANGES, REFERENCE_KINDS
-from model.params import COLLECTIONS, SECTIONS, Spec, specs_of
-from model.tables import field_spec, settable, settable_paths
-from scenarios.errors import MISSING
-from scenarios.merge import DEFAULT_HORIZON, HORIZON_KEYS, Merged
-from scenarios.quantities import Checker, KeyPath, bounds_text, suggest, within
+from multivector.model.calendar import quarter_label, quarter_ordinal
+from multivector.model.events import EVENT_TYPES, PARAMETER_CHANGES, REFERENCE_KINDS, ParameterChange
+from multivector.model.params import COLLECTIONS, SECTIONS, Spec, specs_of
+from multivector.model.tables import field_spec, settable, settable_paths
+from multivector.scenarios.errors import MISSING
+from multivector.scenarios.merge import DEFAULT_HORIZON, HORIZON_KEYS, Merged
+from multivector.scenarios.quantities import Checker, KeyPath, bounds_text, suggest, within
 
 EVENT_KEYS: tuple[str, ...] = ("id", "at", "type", "claims", "assumption", "note")
 """Keys every timeline event may hold besides its type's payload keys."""
@@ -167,8 +167,8 @@ def check_event(checker: Checker, path: KeyPath, event: dict[str, Any], horizon:
     if not isinstance(kind, str) or kind not in EVENT_TYPES:
         checker.fail((*path, "type"), "unknown event type" if kind is not MISSING else "missing event type", kind,
                      suggest(kind, EVENT_TYPES))
-    payload = EVENT_TYPES[kind]
-    allowed = EVENT_KEYS + tuple(payload) + (tuple(PARAMETER_CHANGES) if kind == "parameter" else ())
+    payload = EVENT_TYPES[kind].payload_specs()
+    allowed = EVENT_KEYS + tuple(payload)
     for key in event:
         if key not in allowed:
             checker.fail((*path, key), f"unknown key for a {kind} event", key, suggest(key, allowed))
@@ -176,6 +176,8 @@ def check_event(checker: Checker, path: KeyPath, event: dict[str, Any], horizon:
         checker.fail((*path, "at"), "missing date", MISSING, "a quarter label such as 2022Q1 inside the horizon")
     in_horizon(checker, (*path, "at"), event["at"], horizon)
     for key, spec in payload.items():
+        if key in PARAMETER_CHANGES:
+            continue  # set or scale: checked against the parameter's own specification below
         if key not in event:
             checker.fail((*path, key), f"missing payload key for a {kind} event", MISSING,
                          f"{checker.expected(spec, _event_choices(checker, key))} ({spec.doc})")
@@ -217,7 +219,7 @@ def check_parameter_change(checker: Checker, path: KeyPath, event: dict[str, Any
         if spec.kind != "real":
             checker.fail((*path, "scale"), f"only a real parameter can be scaled, not a {spec.kind}", event["scale"],
                          "'set: <new value>' instead")
-        checker.value((*path, "scale"), PARAMETER_CHANGES["scale"], event["scale"])
+        checker.value((*path, "scale"), ParameterChange.payload_specs()["scale"], event["scale"])
 
 
 def _owner(text: str) -> type:

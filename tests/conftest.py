@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from analysis.replicates import Replicates, run_replicates
-from scenarios import load_scenario
+from multivector.analysis.replicates import Replicates, run_replicates
+from multivector.scenarios import load_scenario
 
 __all__ = ["CALIBRATION_SEEDS", "Replicates", "run_replicates"]
 

@@ -14,11 +14,11 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from analysis.sensitivity import indices
-from ensemble.api import indicators, simulate, simulate_steps
-from ensemble.batch import summarise_chunk
-from ensemble.results import ResultsFolder, WideLayout, check_chunk
-from scenarios import ScenarioError, load_scenario
+from multivector.analysis.sensitivity import indices
+from multivector.ensemble.api import indicators, simulate, simulate_steps
+from multivector.ensemble.batch import summarise_chunk
+from multivector.ensemble.results import ResultsFolder, WideLayout, check_chunk
+from multivector.scenarios import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,14 +7,14 @@ import json
 import numpy as np
 import pytest
 
-from benchmarks.bench import main
-from benchmarks.chunk_sizes import curve_runs
-from benchmarks.modes import baseline_scenario
-from benchmarks.proctree import FORKSERVER_MARK, SPAWN_MARK, start_method_of
-from benchmarks.profiling import kind_of, native_shares
-from benchmarks.report import Report, at_least, at_most, format_report
-from benchmarks.throughput import check_reference, reference_batch_run
-from ensemble.batch import run_seeds
+from multivector.benchmarks.bench import main
+from multivector.benchmarks.chunk_sizes import curve_runs
+from multivector.benchmarks.modes import baseline_scenario
+from multivector.benchmarks.proctree import FORKSERVER_MARK, SPAWN_MARK, start_method_of
+from multivector.benchmarks.profiling import kind_of, native_shares
+from multivector.benchmarks.report import Report, at_least, at_most, format_report
+from multivector.benchmarks.throughput import check_reference, reference_batch_run
+from multivector.ensemble.batch import run_seeds
 
 
 def test_tiny_benchmark_prints_every_ratio_with_a_verdict_and_writes_json(tmp_path, capsys):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.facts import FACTS, fact_table
+from multivector.analysis.facts import FACTS, fact_table
 
 
 @pytest.mark.parametrize("fact", FACTS, ids=[f.id for f in FACTS])

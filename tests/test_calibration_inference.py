@@ -12,14 +12,14 @@ import pandas as pd
 import pyabc
 import pytest
 
-from calibration.fit import FitSettings, fit, screen_targets
-from calibration.posterior import PosteriorError, posterior_design, read_posterior, write_posterior
-from calibration.predictive import TargetCheck
-from calibration.sampler import BatchModel, EngineSampler
-from calibration.simulator import BatchSimulator, run_seed
-from calibration.targets import default_targets_path, read_targets
-from scenarios import ScenarioError, resolve
-from scenarios.designs import factors_of
+from multivector.calibration.fit import FitSettings, fit, screen_targets
+from multivector.calibration.posterior import PosteriorError, posterior_design, read_posterior, write_posterior
+from multivector.calibration.predictive import TargetCheck
+from multivector.calibration.sampler import BatchModel, EngineSampler
+from multivector.calibration.simulator import BatchSimulator, run_seed
+from multivector.calibration.targets import default_targets_path, read_targets
+from multivector.scenarios import ScenarioError, resolve
+from multivector.scenarios.designs import factors_of
 
 ROOT = Path(__file__).resolve().parent.parent
 TRUE_GROWTH = 3.2
@@ -154,7 +154,7 @@ def test_recovery_finds_the_known_parameter(recovered):
     # the statistic's spread at a fixed trend growth is about 0.4 %/yr, so the posterior's median lies within 0.3 of the answer
     assert abs(median - TRUE_GROWTH) < 0.3, (low, median, high)
     assert low <= TRUE_GROWTH <= high
-    from analysis.calibration_report import contraction
+    from multivector.analysis.calibration_report import contraction
 
     shrink = dict(zip(posterior.names, contraction(posterior), strict=True))
     assert shrink["states.KAZ.trend_growth"] > 0.5  # the target identifies it
@@ -231,7 +231,7 @@ def test_posterior_draws_map_into_a_scenario_s_own_range(recovered, baseline):
 
 
 def test_predictive_coverage_rules():
-    from calibration.targets import Statistic, Target
+    from multivector.calibration.targets import Statistic, Target
 
     value = Target("v", "v", Statistic("s", ()), "u", "value", 1.0, 0.1, "validation")
     inside = TargetCheck(value, np.linspace(0, 2, 101), np.linspace(0.8, 1.2, 101))
@@ -324,7 +324,7 @@ def test_a_scenario_can_name_its_posterior(calibration_folder, tmp_path):
 
 
 def test_the_seminar_prediction_can_draw_from_the_posterior(recovered, baseline):
-    from analysis.seminar.predict import run_prediction
+    from multivector.analysis.seminar.predict import run_prediction
 
     posterior, _ = recovered
     text = "growth[state=KAZ]@2021-2022"

@@ -16,16 +16,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-import scenarios.loader as loader
-from ensemble.api import simulate_steps
-from model.mechanisms import MECHANISMS
-from model.params import COLLECTIONS, SECTIONS
-from scenarios.claims import load_registry
-from scenarios.coverage import claim_uses
-from scenarios.errors import ScenarioError
-from scenarios.loader import SCENARIO_DIR, Resolved, citations, list_scenarios, quantities, resolve
-from scenarios.merge import Merged, read_scenario
-from scenarios.source import display_name, read_yaml
+import multivector.scenarios.loader as loader
+from multivector.ensemble.api import simulate_steps
+from multivector.model.mechanisms import MECHANISMS
+from multivector.model.params import COLLECTIONS, SECTIONS
+from multivector.scenarios.claims import load_registry
+from multivector.scenarios.coverage import claim_uses
+from multivector.scenarios.errors import ScenarioError
+from multivector.scenarios.loader import SCENARIO_DIR, Resolved, citations, list_scenarios, quantities, resolve
+from multivector.scenarios.merge import Merged, read_scenario
+from multivector.scenarios.source import display_name, read_yaml
 
 FIXED_NEUTRALS: dict[str, Any] = {"level": "ministerial", "domains": ["diplomacy"], "kind": "dialogue"}
 """Format fields whose neutral is fixed by the rules: a value that already equals it needs no note."""

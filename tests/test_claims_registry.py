@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from model.mechanisms import MECHANISMS
-from scenarios import ScenarioError, load_registry
-from scenarios.coverage import Use, claim_uses, coverage_problems
+from multivector.model.mechanisms import MECHANISMS
+from multivector.scenarios import ScenarioError, load_registry
+from multivector.scenarios.coverage import Use, claim_uses, coverage_problems
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,8 @@ def test_every_mechanism_names_real_code_and_real_claims():
     registry = load_registry()
     for name, mechanism in MECHANISMS.items():
         parts = mechanism.where.split(".")
-        module = importlib.import_module(".".join(parts[:2]))
+        package = parts[0] if parts[0] == "multivector" else f"multivector.{parts[0]}"  # the folder model/ installs as multivector.model
+        module = importlib.import_module(f"{package}.{parts[1]}")
         target = module
         for attribute in parts[2:]:
             target = getattr(target, attribute)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ensemble.results import ResultsFolder
+from multivector.ensemble.results import ResultsFolder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -139,7 +139,7 @@ def test_version_names_the_package_and_its_version():
 
 
 def test_top_level_help_lists_every_verb():
-    from commands import build_parser
+    from multivector.commands import build_parser
 
     done = run_cli("--help")
     assert done.returncode == 0
@@ -240,7 +240,7 @@ def test_viz_serves_the_seminar_page_and_prints_its_address():
 
 
 def test_the_command_lines_design_choices_are_the_designs_the_package_offers():
-    from commands import run
-    from scenarios.designs import DESIGNS
+    from multivector.commands import run
+    from multivector.scenarios.designs import DESIGNS
 
     assert run.DESIGNS == DESIGNS, "the run verb offers every design the package has"

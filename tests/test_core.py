@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 
 from conftest import run_replicates
-from model.decision_rules import DecisionContext, get_rule, hold_losses, revealed_ties, rule_names
-from model.params import Event
-from model.rest import at_rest
 from multivector import MultivectorModel
-from scenarios import load_scenario
+from multivector.model.decision_rules import DecisionContext, get_rule, hold_losses, revealed_ties, rule_names
+from multivector.model.events import Unrest
+from multivector.model.rest import at_rest
+from multivector.scenarios import load_scenario
 
 PAIRED_SEEDS = range(6)
 """Common random numbers: both arms of every comparison use these seeds."""
@@ -239,7 +239,7 @@ def test_threat_makes_states_wary_of_a_growing_neighbour():
 def test_a_neutral_state_invites_no_intervention():
     """SU23-62: Turkmenistan's neutrality keeps foreign forces out even when unrest threatens the regime."""
     baseline = load_scenario("baseline")
-    unrest = Event("tkm-unrest", "2023Q1", "unrest", {"state": "TKM", "severity": 0.9})
+    unrest = Unrest(id="tkm-unrest", at="2023Q1", state="TKM", severity=0.9)
     shaken = replace(baseline, timeline=(*baseline.timeline, unrest))
     not_neutral = replace(shaken, states={**shaken.states, "TKM": replace(shaken.states["TKM"], neutrality=False)})
     at = MultivectorModel(shaken).quarters.index("2023Q1")

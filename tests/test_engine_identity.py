@@ -14,12 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ensemble.batch import run_batch, run_seeds
-from ensemble.chunks import run_to_end, simulate_chunk
-from ensemble.executors import Dask, Processes, Serial
-from model.engine import RunStreams
 from multivector import MultivectorModel
-from scenarios import list_scenarios, load_scenario
+from multivector.ensemble.batch import run_batch, run_seeds
+from multivector.ensemble.chunks import run_to_end, simulate_chunk
+from multivector.ensemble.executors import Dask, Processes, Serial
+from multivector.model.engine import RunStreams
+from multivector.scenarios import list_scenarios, load_scenario
 
 SEEDS = run_seeds(20210101, 256)
 
@@ -97,10 +97,10 @@ def test_a_design_value_given_per_run_equals_the_same_value_written_into_the_sce
     silently ignored by the per-run path: every factor of the baseline is
     checked at a value 73 % of the way across its range.
     """
-    from model.engine import Engine
-    from model.params import with_values
-    from scenarios import resolve
-    from scenarios.designs import factors_of
+    from multivector.model.engine import Engine
+    from multivector.model.params import with_values
+    from multivector.scenarios import resolve
+    from multivector.scenarios.designs import factors_of
 
     resolved = resolve("baseline")
     factors = factors_of(resolved, role)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ensemble.results import ResultsFolder, ResultsMismatchError
+from multivector.ensemble.results import ResultsFolder, ResultsMismatchError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -159,8 +159,8 @@ def test_the_command_line_refuses_another_scenario_in_a_folder_in_one_line_namin
     ("sweep", 1, r"--samples: a sweep design needs at least 2 levels per lever; got 1, expected 2 or more$"),
 ])
 def test_a_sample_size_the_design_cannot_use_is_refused_naming_the_nearest_valid_ones(kind, samples, expected):
-    from scenarios import ScenarioError, resolve
-    from scenarios.designs import make_design
+    from multivector.scenarios import ScenarioError, resolve
+    from multivector.scenarios.designs import make_design
 
     with pytest.raises(ScenarioError, match=expected):
         make_design(kind, resolve("baseline"), samples=samples, replicates=1, seed=1)
@@ -235,8 +235,8 @@ def test_ctrl_c_on_a_local_dask_cluster_is_one_line_keeps_finished_chunks_and_th
 
 
 def test_a_file_is_parsed_once_per_content_and_every_reader_gets_its_own_copy(tmp_path, monkeypatch):
-    from scenarios import source
-    from scenarios.coverage import claim_uses
+    from multivector.scenarios import source
+    from multivector.scenarios.coverage import claim_uses
 
     parsed = []
     original = source._parse

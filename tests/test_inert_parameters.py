@@ -9,10 +9,10 @@ import os
 import numpy as np
 import pytest
 
-from analysis import inert
-from model.outcomes import OUTCOMES
-from model.params import Spec
-from scenarios import resolve
+from multivector.analysis import inert
+from multivector.model.outcomes import OUTCOMES
+from multivector.model.params import Spec
+from multivector.scenarios import resolve
 
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 

@@ -22,8 +22,8 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from scenarios import ScenarioError, resolve
-from scenarios.source import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, read_yaml
+from multivector.scenarios import ScenarioError, resolve
+from multivector.scenarios.source import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "data" / "minimal.yaml"
@@ -142,7 +142,7 @@ def test_a_deep_file_that_is_not_a_scenario_is_described_not_quoted(tmp_path: Pa
 
 
 def test_the_library_is_well_inside_the_bounds() -> None:
-    from scenarios import SCENARIO_DIR
+    from multivector.scenarios import SCENARIO_DIR
 
     files = [*SCENARIO_DIR.glob("*.yaml"), *(SCENARIO_DIR / "claims").glob("*.yaml")]
     assert max(f.stat().st_size for f in files) * 5 < MAX_FILE_BYTES
@@ -192,7 +192,7 @@ def test_what_once_raised_a_traceback_is_one_line(tmp_path: Path, text: str, mat
 
 
 def test_an_extends_chain_is_bounded(tmp_path: Path) -> None:
-    from scenarios.merge import MAX_EXTENDS
+    from multivector.scenarios.merge import MAX_EXTENDS
 
     write(tmp_path, MINIMAL_TEXT, "s0")
     for i in range(1, 500):  # 500 files once ended in a RecursionError
@@ -205,7 +205,7 @@ def test_an_extends_chain_is_bounded(tmp_path: Path) -> None:
 
 
 def test_claims_off_in_the_python_interface_is_one_claim_or_a_list_of_claim_ids() -> None:
-    from ensemble.api import _claim_ids, simulate
+    from multivector.ensemble.api import _claim_ids, simulate
 
     assert _claim_ids("CH25-41") == ("CH25-41",), "one string is one claim, not its characters"
     assert _claim_ids(["CH25-41", "SU23-05"]) == ("CH25-41", "SU23-05") == _claim_ids(("CH25-41", "SU23-05"))
@@ -233,7 +233,7 @@ def test_claims_off_in_the_python_interface_is_one_claim_or_a_list_of_claim_ids(
                  id="override_nan"),
 ])
 def test_overrides_in_the_python_interface_are_one_line(overrides: dict[str, Any], match: str) -> None:
-    from ensemble.api import simulate
+    from multivector.ensemble.api import simulate
 
     with pytest.raises(ScenarioError, match=match) as info:
         simulate("baseline", **overrides)
@@ -381,7 +381,7 @@ def test_overrides_follow_the_same_rules(overrides: dict[str, Any], match: str) 
 
 def test_a_choice_among_the_scenarios_powers_can_be_overridden_by_keyword() -> None:
     """Found by the fuzz tests: the fast path once refused every value of such a field ('expected one of: ')."""
-    from scenarios.loader import with_overrides
+    from multivector.scenarios.loader import with_overrides
 
     assert with_overrides(resolve(MINIMAL), {"sanctions__target": "CHN"}).sanctions.target == "CHN"
     with pytest.raises(ScenarioError, match=r"^<override>: sanctions\.target: not an allowed choice; got 'EU', expected "
@@ -399,8 +399,8 @@ def test_a_choice_among_the_scenarios_powers_can_be_overridden_by_keyword() -> N
                  r"^<override>: corridors\.\w+\.capacity\.value: every corridor has capacity 0", id="fast_all_closed"),
 ])
 def test_keyword_overrides_of_the_python_interface_follow_the_same_rules(overrides: dict[str, Any], match: str) -> None:
-    from ensemble.api import simulate
-    from scenarios import load_scenario
+    from multivector.ensemble.api import simulate
+    from multivector.scenarios import load_scenario
 
     corridors = set(load_scenario("baseline").corridors)
     assert all(key.split("__")[1] in corridors for key in overrides if key.startswith("corridors__")), corridors
@@ -444,8 +444,8 @@ def test_a_non_finite_outcome_stops_the_run_naming_outcome_quarter_and_run() -> 
 
     import numpy as np
 
-    from model.engine import Engine, NonFiniteOutcomeError
-    from scenarios import load_scenario
+    from multivector.model.engine import Engine, NonFiniteOutcomeError
+    from multivector.scenarios import load_scenario
 
     scenario = load_scenario(MINIMAL)
     values = {("states", "KAZ", "dependence_aversion"): np.array([2.0, np.inf, 2.0])}  # design values skip validation
@@ -461,7 +461,7 @@ def test_a_non_finite_outcome_stops_the_run_naming_outcome_quarter_and_run() -> 
 def test_trade_index_stays_nan_where_there_was_no_2021_trade(tmp_path: Path) -> None:
     import numpy as np
 
-    from model.engine import INTENDED_NAN, Engine
+    from multivector.model.engine import INTENDED_NAN, Engine
 
     path = write(tmp_path, edited("trade_shares: {value: {RUS: 0.18, CHN: 0.18, USA: 0.01}",
                                   "trade_shares: {value: {RUS: 0.18, CHN: 0.18}"), "untraded")
@@ -645,7 +645,7 @@ def test_fuzz_edits_of_the_minimal_files_data(fuzz_dir: Path, doc: Doc) -> None:
 
 
 def override_keys() -> st.SearchStrategy[str]:
-    from scenarios.loader import quantities
+    from multivector.scenarios.loader import quantities
 
     paths = [".".join(map(str, p)) for p, _ in quantities(resolve(MINIMAL).data)]
     dotted = st.sampled_from(paths)
@@ -657,7 +657,7 @@ def override_keys() -> st.SearchStrategy[str]:
 @FUZZ
 @given(overrides=st.dictionaries(override_keys(), plain_values, min_size=1, max_size=3))
 def test_fuzz_keyword_overrides_of_the_fast_path(overrides: dict[str, Any]) -> None:
-    from scenarios.loader import with_overrides
+    from multivector.scenarios.loader import with_overrides
 
     resolved = resolve(MINIMAL)
     one_line_or_fine(lambda: with_overrides(resolved, overrides))
@@ -674,8 +674,8 @@ def test_fuzz_overrides_when_resolving(overrides: dict[str, Any]) -> None:
        claims_off=st.none() | st.text(max_size=8) | st.sampled_from(["CH25-41", "YA24-01", "SU23-05"]) | plain_values)
 def test_fuzz_simulate(overrides: dict[str, Any], claims_off: Any) -> None:
     """The Python interface: a run, or one ScenarioError line, or the engine's refusal of a non-finite outcome."""
-    from ensemble.api import simulate
-    from model.engine import NonFiniteOutcomeError
+    from multivector.ensemble.api import simulate
+    from multivector.model.engine import NonFiniteOutcomeError
 
     kwargs = {} if claims_off is None else {"claims_off": claims_off}
     try:

@@ -8,14 +8,16 @@ folder outside the checkout, so nothing comes from the working directory.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from ensemble.results import ResultsFolder
+from multivector.ensemble.results import ResultsFolder
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMAND = Path(sys.executable).with_name("multivector")
@@ -51,3 +53,22 @@ def test_the_command_runs_a_small_batch_as_run_py_does(tmp_path):
     assert same.returncode == 0, same.stderr
     pd.testing.assert_frame_equal(ResultsFolder(tmp_path / "by-command").load_summary(),
                                   ResultsFolder(tmp_path / "by-script").load_summary())
+
+
+def test_the_wheel_installs_one_name_into_site_packages(tmp_path):
+    """Only ``multivector/`` and its metadata: no ``model``, ``scenarios`` or ``run`` that another project could overwrite."""
+    source = tmp_path / "source"  # a copy, so that the build's own folders are not written into the checkout
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "run.py"):
+        shutil.copy2(ROOT / name, source / name)
+    for folder in ("multivector", "model", "scenarios", "ensemble", "calibration", "analysis", "benchmarks", "commands"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(source)],
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("multivector-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        tops = {name.split("/")[0] for name in archive.namelist()}
+        names = set(archive.namelist())
+    assert tops == {"multivector", f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.dist-info"}, tops
+    assert {"multivector/model/engine.py", "multivector/scenarios/baseline.yaml", "multivector/commands/main.py"} <= names

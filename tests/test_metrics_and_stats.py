@@ -10,12 +10,12 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from analysis.compare import compare_runs, markdown_table, paired_stats, rank_ablation
-from analysis.plots import paired_differences
-from ensemble.batch import coordinates, run_metrics, run_seeds
-from model.metrics import Metric, MetricError, parse_metric
 from multivector import MultivectorModel
-from scenarios import load_scenario
+from multivector.analysis.compare import compare_runs, markdown_table, paired_stats, rank_ablation
+from multivector.analysis.plots import paired_differences
+from multivector.ensemble.batch import coordinates, run_metrics, run_seeds
+from multivector.model.metrics import Metric, MetricError, parse_metric
+from multivector.scenarios import load_scenario
 
 
 def test_metric_text_round_trips():

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from conftest import run_replicates
-from model.decision_rules import DecisionContext, get_rule, optimal_alignment, rule_names
-from model.params import StateParams, specs_of
-from model.sanctions import SanctionsRegime
-from model.tables import Tables
 from multivector import CentralAsianState, ExternalPower, MultivectorModel
+from multivector.model.decision_rules import DecisionContext, get_rule, optimal_alignment, rule_names
+from multivector.model.params import StateParams, specs_of
+from multivector.model.sanctions import SanctionsRegime
+from multivector.model.tables import Tables
 
 PAIRED_SEEDS = range(8)
 STATES = ("KAZ", "UZB", "KGZ", "TJK", "TKM")
@@ -50,7 +50,7 @@ def test_same_seed_gives_identical_results_and_different_seeds_differ():
 def test_keyword_overrides_are_validated_and_applied():
     model = MultivectorModel("baseline", rng=1, sanctions__secondary_cost=1.5)
     assert model.params.sanctions.secondary_cost == 1.5
-    from scenarios import ScenarioError
+    from multivector.scenarios import ScenarioError
 
     with pytest.raises(ScenarioError, match=r"sanctions\.secondary_cost.*expected"):
         MultivectorModel("baseline", sanctions__secondary_cost=-1)
@@ -121,6 +121,6 @@ def test_pressure_spreads_a_hedger_but_not_a_bandwagoner():
 
 
 def _baseline():
-    from scenarios import load_scenario
+    from multivector.scenarios import load_scenario
 
     return load_scenario("baseline")

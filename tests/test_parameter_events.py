@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from multivector import MultivectorModel
-from scenarios import ScenarioError, resolve
+from multivector.model.events import EVENT_TYPES, PARAMETER_CHANGES, ParameterChange, TimelineEvent
+from multivector.scenarios import ScenarioError, resolve
 
 SEED = 3
 
@@ -101,3 +103,33 @@ def test_a_format_cannot_end_before_it_starts(tmp_path):
     path = _scenario(tmp_path, "formats:\n  uk_c5:\n    end: {value: 2023Q1, assumption: test}\n")
     with pytest.raises(ScenarioError, match=r"formats\.uk_c5\.end\.value: format ends before it starts; got '2023Q1'"):
         resolve(path)
+
+
+def test_each_event_type_is_a_class_with_its_own_payload_and_effect():
+    """Every ``type`` a timeline may give names a class that declares its payload and defines its effect."""
+    for kind, cls in EVENT_TYPES.items():
+        assert issubclass(cls, TimelineEvent) and cls.type == kind
+        assert cls.apply is not TimelineEvent.apply, f"{cls.__name__} has no effect of its own"
+        assert cls.payload_specs(), f"{cls.__name__} declares no payload"
+    assert ParameterChange.payload_specs().keys() == {"path", *PARAMETER_CHANGES}
+
+
+def test_a_parameter_change_built_in_code_needs_exactly_one_of_set_and_scale():
+    with pytest.raises(ValueError, match="give exactly one of set and scale"):
+        ParameterChange(id="both", at="2023Q1", path="sanctions.secondary_cost", set=0.5, scale=2.0)
+    with pytest.raises(ValueError, match="give exactly one of set and scale"):
+        ParameterChange(id="neither", at="2023Q1", path="sanctions.secondary_cost")
+
+
+def test_an_event_built_in_code_acts_like_the_same_event_read_from_a_file(tmp_path):
+    """The loader only types and checks: an event object added in code moves the model as the YAML entry does."""
+    path = _scenario(tmp_path, """timeline:
+  - {id: cost-dropped, at: 2026Q1, type: parameter, path: sanctions.secondary_cost, set: 0.0, assumption: "test"}
+""")
+    from_file = resolve(path).scenario
+    built = resolve("baseline").scenario
+    built = replace(built, timeline=(*built.timeline, ParameterChange(id="cost-dropped", at="2026Q1",
+                                                                     path="sanctions.secondary_cost", set=0.0)))
+    assert from_file.timeline[-1].payload == built.timeline[-1].payload == {"path": "sanctions.secondary_cost", "set": 0.0}
+    ran = [MultivectorModel(s, rng=SEED, collect=False).run()["circumvention"] for s in (from_file, built)]
+    np.testing.assert_array_equal(ran[0], ran[1])

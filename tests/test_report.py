@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.plots import alignment_triangle, sensitivity_indices, ternary_xy
-from analysis.report import save_figures, write_report
-from ensemble.results import ResultsFolder
-from scenarios import load_registry
+from multivector.analysis.plots import alignment_triangle, sensitivity_indices, ternary_xy
+from multivector.analysis.report import save_figures, write_report
+from multivector.ensemble.results import ResultsFolder
+from multivector.scenarios import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 HEIGHT = np.sqrt(3) / 2
@@ -178,8 +178,8 @@ def test_sensitivity_indices_takes_morris_tables_and_rejects_others():
 
 
 def test_key_figures_keep_year_labels_apart_and_legends_off_the_data(results):
-    from analysis.report import _FIGURES, KEY_OUTCOMES, names_of
-    from analysis.style import STYLE
+    from multivector.analysis.report import _FIGURES, KEY_OUTCOMES, names_of
+    from multivector.analysis.style import STYLE
 
     folder = ResultsFolder(results)
     frame = folder.load_steps(KEY_OUTCOMES)

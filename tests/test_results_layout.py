@@ -16,13 +16,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ensemble.api import simulate_table
-from ensemble.chunks import run_to_end
-from ensemble.results import DamagedChunkError, ResultsFolder, WideLayout, check_chunk
-from model.engine import Engine
-from model.outcomes import DERIVED, OUTCOMES, STORED, Structure, summarise
-from model.params import BLOCS
-from scenarios import load_scenario
+from multivector.ensemble.api import simulate_table
+from multivector.ensemble.chunks import run_to_end
+from multivector.ensemble.results import DamagedChunkError, ResultsFolder, WideLayout, check_chunk
+from multivector.model.engine import Engine
+from multivector.model.outcomes import DERIVED, OUTCOMES, STORED, Structure, summarise
+from multivector.model.params import BLOCS
+from multivector.scenarios import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG_COLUMNS = ["run", "seed", "step", "quarter", "outcome", "state", "domain", "power", "bloc", "corridor", "value"]

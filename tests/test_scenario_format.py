@@ -6,6 +6,7 @@ import copy
 import json
 import pickle
 import re
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,10 @@ from typing import Any
 import pytest
 import yaml
 
-from model.params import CorridorParams, Event, FormatParams, PowerParams, Scenario, StateParams
-from scenarios import (
+from multivector.model.events import Unrest
+from multivector.model.params import CorridorParams, FormatParams, PowerParams, Scenario, StateParams
+from multivector.model.specs import SpecKind
+from multivector.scenarios import (
     SCENARIO_DIR,
     Claim,
     Registry,
@@ -27,6 +30,7 @@ from scenarios import (
     resolve,
     scenario_path,
 )
+from multivector.scenarios.quantities import KIND_CHECKS
 
 DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "minimal.yaml"
@@ -105,7 +109,7 @@ def test_minimal_loads_with_correct_types() -> None:
     assert scenario.sanctions.bank_compliance_floor == {"KAZ": 0.2, "UZB": 0.1}
     assert [e.id for e in scenario.timeline] == ["sanctions-2022", "kaz-unrest-2022", "kaz-designations-2023"]
     unrest = scenario.timeline[1]
-    assert isinstance(unrest, Event)
+    assert isinstance(unrest, Unrest)
     assert unrest.payload == {"state": "KAZ", "severity": 0.9} and unrest.claims == ("ZE23-14",)
     assert scenario.description.startswith("Two states")
 
@@ -613,7 +617,7 @@ def test_a_resolved_scenario_is_cached_by_the_content_of_every_file_it_read(tmp_
     """Asking twice is free; editing the file or a parent it extends is seen at once."""
     import shutil
 
-    from scenarios import resolve
+    from multivector.scenarios import resolve
 
     shutil.copy(SCENARIO_DIR / "baseline.yaml", tmp_path / "base.yaml")
     child = tmp_path / "child.yaml"
@@ -630,3 +634,8 @@ def test_a_resolved_scenario_is_cached_by_the_content_of_every_file_it_read(tmp_
     assert resolve(child, {"states.KAZ.dependence_aversion": 2.0}).scenario.states["KAZ"].dependence_aversion == 2.0
     base.write_text(text, encoding="utf-8")
     assert resolve(child).scenario == first.scenario, "back to the first contents: the first result again"
+
+
+def test_every_kind_of_field_has_exactly_one_value_check():
+    """``Spec.kind`` is a closed set (``SpecKind``), each kind checked by one function: no kind falls through unchecked."""
+    assert set(KIND_CHECKS) == set(typing.get_args(SpecKind))

@@ -19,8 +19,8 @@ import os
 
 import pytest
 
-from analysis.uncertain import POINTS, SEEDS_PER_POINT, compare_under_uncertainty
-from scenarios import list_scenarios, resolve
+from multivector.analysis.uncertain import POINTS, SEEDS_PER_POINT, compare_under_uncertainty
+from multivector.scenarios import list_scenarios, resolve
 
 ROOT_SEED = 20210101
 """The root seed of the design behind every check (64 hypercube points × 4 seeds = 256 paired runs per scenario), as in the findings table."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from multivector import MultivectorModel
-from scenarios import citations, list_scenarios, load_registry, resolve
+from multivector.scenarios import citations, list_scenarios, load_registry, resolve
 
 
 @pytest.mark.parametrize("name", list_scenarios())

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ensemble.results import MANIFEST_FORMAT, ResultsFolder, ResultsPathError, is_results_folder, prepare_results_folder, results_folder
-from scenarios import ScenarioError, resolve
+from multivector.ensemble.results import MANIFEST_FORMAT, ResultsFolder, ResultsPathError, is_results_folder, prepare_results_folder, results_folder
+from multivector.scenarios import ScenarioError, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "data" / "minimal.yaml"
@@ -103,7 +103,7 @@ def test_identifier_names_are_accepted(tmp_path: Path, name: str) -> None:
 
 
 def test_every_library_scenario_name_is_an_identifier() -> None:
-    from scenarios import list_scenarios
+    from multivector.scenarios import list_scenarios
 
     for name in list_scenarios():
         assert resolve(name).scenario.name == name
@@ -320,8 +320,8 @@ def test_overwrite_refuses_a_project_folder_holding_anything_else(tmp_path: Path
 @pytest.mark.parametrize("name", ["chunk-00000000.parquet", "chunk-00000008.parquet.tmp"])
 def test_resume_never_deletes_through_a_link_where_a_chunk_file_belongs(tmp_path: Path, name: str) -> None:
     """Checking a folder to resume deletes only regular files named like chunk files in ``chunks/``; a link stops it."""
-    from ensemble.results import WideLayout
-    from scenarios import load_scenario
+    from multivector.ensemble.results import WideLayout
+    from multivector.scenarios import load_scenario
 
     victim = tmp_path / "victim"
     victim.mkdir()

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from commands import build_parser
-from ensemble.batch import coordinates
-from model.calendar import quarter_range
-from model.metrics import MetricError, parse_metric
-from model.outcomes import OUTCOMES, SUMMARY
-from scenarios import ScenarioError, list_scenarios, load_registry, resolve
-from scenarios.ablation import check_switchable
+from multivector.commands import build_parser
+from multivector.ensemble.batch import coordinates
+from multivector.model.calendar import quarter_range
+from multivector.model.metrics import MetricError, parse_metric
+from multivector.model.outcomes import OUTCOMES, SUMMARY
+from multivector.scenarios import ScenarioError, list_scenarios, load_registry, resolve
+from multivector.scenarios.ablation import check_switchable
 
 ROOT = Path(__file__).resolve().parents[1]
 SEMINAR = ROOT / "docs" / "seminar"
@@ -193,7 +193,7 @@ def test_every_command_parses_and_names_what_exists(path, line):
         assert done.value.code == 0, f"{path.name}: '{line}' does not print the help"
         return
     if verb in SELF_PARSING_VERBS:
-        from benchmarks.bench import parser as bench_parser
+        from multivector.benchmarks.bench import parser as bench_parser
 
         problem = io.StringIO()
         try:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.seminar.server import ROOT, start
+from multivector.analysis.seminar.server import ROOT, start
 
 PLAIN_PAGE = Path(__file__).resolve().parent / "data" / "solaraviz_page.py"
 """A plain SolaraViz page around MultivectorModel, as a Mesa user writes one."""
@@ -267,10 +267,10 @@ def posterior_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The page served as 'run.py viz --posterior FILE' serves it, with a posterior over the baseline's uncertainties."""
     import numpy as np
 
-    from analysis.seminar.predict import POSTERIOR_ENV
-    from calibration.posterior import Parameter, Posterior, write_posterior
-    from scenarios import resolve
-    from scenarios.designs import factors_of
+    from multivector.analysis.seminar.predict import POSTERIOR_ENV
+    from multivector.calibration.posterior import Parameter, Posterior, write_posterior
+    from multivector.scenarios import resolve
+    from multivector.scenarios.designs import factors_of
 
     factors = factors_of(resolve("baseline"), "uncertainty")
     unit = np.random.default_rng(0).random((50, len(factors)))

@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ensemble.api import INDICATORS, ROLES, NamedFactor, factors, indicators, salib_problem, simulate
-from model.outcomes import STATE_SUMMARY, SUMMARY, summary_definition
-from scenarios import ScenarioError
-from scenarios.designs import factors_of
-from scenarios.loader import with_overrides
+from multivector.ensemble.api import INDICATORS, ROLES, NamedFactor, factors, indicators, salib_problem, simulate
+from multivector.model.outcomes import STATE_SUMMARY, SUMMARY, summary_definition
+from multivector.scenarios import ScenarioError
+from multivector.scenarios.designs import factors_of
+from multivector.scenarios.loader import with_overrides
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "batches.md"
@@ -36,7 +36,7 @@ def guide_block(containing: str) -> str:
 
 
 def test_factors_are_the_scenarios_uncertainties_and_levers_under_simulates_keywords():
-    from scenarios import resolve
+    from multivector.scenarios import resolve
 
     found = factors("baseline")
     resolved = resolve("baseline")

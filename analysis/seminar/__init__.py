@@ -15,6 +15,6 @@ and reused on its own:
 Unlike the rest of ``analysis``, this package runs the model (it is interactive).
 """
 
-from analysis.seminar.server import serve
+from multivector.analysis.seminar.server import serve
 
 __all__ = ["serve"]

@@ -17,11 +17,11 @@ from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
-from analysis.seminar import figures
-from analysis.seminar.card import model_card
-from analysis.seminar.narrative import event_log
-from analysis.seminar.play import MOVES, Player, SeminarModel, model_kwargs
-from analysis.seminar.predict import (
+from multivector.analysis.seminar import figures
+from multivector.analysis.seminar.card import model_card
+from multivector.analysis.seminar.narrative import event_log
+from multivector.analysis.seminar.play import MOVES, Player, SeminarModel, model_kwargs
+from multivector.analysis.seminar.predict import (
     DEFAULT_RUNS,
     QUANTITIES,
     Verdict,
@@ -31,9 +31,9 @@ from analysis.seminar.predict import (
     run_prediction,
     sliders_of,
 )
-from model.metrics import MetricError
-from model.params import DOMAINS
-from scenarios import ScenarioError, list_scenarios
+from multivector.model.metrics import MetricError
+from multivector.model.params import DOMAINS
+from multivector.scenarios import ScenarioError, list_scenarios
 
 scenario_name = solara.reactive("baseline")
 """The scenario chosen in the sidebar (one per browser session)."""

@@ -15,12 +15,12 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from analysis.style import OKABE_ITO, STYLE
-from model.params import BLOCS, DOMAINS
+from multivector.analysis.style import OKABE_ITO, STYLE
+from multivector.model.params import BLOCS, DOMAINS
 
 if TYPE_CHECKING:
-    from analysis.seminar.play import SeminarModel
-    from analysis.seminar.predict import Verdict
+    from multivector.analysis.seminar.play import SeminarModel
+    from multivector.analysis.seminar.predict import Verdict
 
 BLOC_COLOURS = dict(zip(BLOCS, (OKABE_ITO[1], OKABE_ITO[4], OKABE_ITO[0], "#BBBBBB"), strict=True))
 """Bloc → colour: Russia vermilion, China orange, the West blue, others grey."""

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from model.params import DOMAINS, Event
+from multivector.model.events import TimelineEvent
+from multivector.model.params import DOMAINS
 
 if TYPE_CHECKING:
-    from analysis.seminar.play import SeminarModel
+    from multivector.analysis.seminar.play import SeminarModel
 
 DASH = " — "
 """Between a quarter and what happened."""
@@ -54,7 +55,7 @@ def possessive(name: str) -> str:
     return name + ("'" if name.endswith("s") else "'s")
 
 
-def describe_event(event: Event, names: Names, start_of: Callable[[int], str]) -> str:
+def describe_event(event: TimelineEvent, names: Names, start_of: Callable[[int], str]) -> str:
     """One scheduled event in plain words (without its quarter).
 
     Args:
@@ -119,7 +120,7 @@ def _previous_alignment(model: SeminarModel, t: int) -> np.ndarray:
     return model.outcomes["alignment"][t - 1]
 
 
-def unrest_lines(model: SeminarModel, t: int, names: Names, scheduled: list[Event]) -> list[str]:
+def unrest_lines(model: SeminarModel, t: int, names: Names, scheduled: list[TimelineEvent]) -> list[str]:
     """Unrest (scheduled or drawn) and who intervened, with the security shift it caused."""
     out = model.outcomes
     planned = {e.payload["state"]: e for e in scheduled if e.type == "unrest"}

@@ -1,6 +1,6 @@
 """The model as the seminar page runs it: an optional human player for one state, and utilities.
 
-:class:`SeminarModel` is :class:`~multivector.model.MultivectorModel` with three
+:class:`SeminarModel` is :class:`~multivector.mesa_model.MultivectorModel` with three
 additions that leave the model's dynamics untouched when nobody plays:
 
 * keyword arguments Mesa's ``SolaraViz`` can pass (``scenario``, ``seed`` and
@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from model.params import BLOCS, DOMAINS
-from model.simplex import project_to_simplex
-from multivector.model import MultivectorModel
+from multivector.mesa_model import MultivectorModel
+from multivector.model.params import BLOCS, DOMAINS
+from multivector.model.simplex import project_to_simplex
 
 MOVES: dict[str, str] = {
     "model": "as the model decides",

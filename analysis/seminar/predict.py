@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from calibration.posterior import Posterior, posterior_design, read_posterior
-from ensemble.batch import coordinates, measure_chunk, run_metrics, run_seeds
-from ensemble.executors import Serial
-from model.calendar import quarter_range
-from model.metrics import Metric, parse_metric
-from model.params import Scenario
-from scenarios import Resolved, load_scenario, resolve
-from scenarios.designs import Factor, factors_of
+from multivector.calibration.posterior import Posterior, posterior_design, read_posterior
+from multivector.ensemble.batch import coordinates, measure_chunk, run_metrics, run_seeds
+from multivector.ensemble.executors import Serial
+from multivector.model.calendar import quarter_range
+from multivector.model.metrics import Metric, parse_metric
+from multivector.model.params import Scenario
+from multivector.scenarios import Resolved, load_scenario, resolve
+from multivector.scenarios.designs import Factor, factors_of
 
 QUANTITIES: dict[str, str] = {
     "Russia's security share in Tajikistan, 2026": "alignment[state=TJK,domain=security,power=RUS]@2026",

@@ -7,10 +7,10 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model.engine import SECURITY, Engine
-from model.outcomes import summarise
-from model.params import BLOCS, DOMAINS, Scenario
 from multivector.agents import CentralAsianState, ExternalPower
+from multivector.model.engine import SECURITY, Engine
+from multivector.model.outcomes import summarise
+from multivector.model.params import BLOCS, DOMAINS, Scenario
 
 __all__ = ["DOMAINS", "SECURITY", "MultivectorModel"]
 
@@ -34,7 +34,7 @@ def _resolve(scenario: Scenario | str | None, overrides: dict[str, Any]) -> Scen
         scenario = None
     if isinstance(scenario, Scenario) and not overrides:
         return scenario
-    from scenarios import load_scenario
+    from multivector.scenarios import load_scenario
 
     if isinstance(scenario, Scenario):
         raise TypeError("keyword overrides need a scenario name or path, not a resolved Scenario")
