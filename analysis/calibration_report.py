@@ -112,16 +112,16 @@ def draw_checks(checks: list[TargetCheck]) -> Figure:
     rows = np.arange(len(checks))[::-1]
     for row, check in zip(rows, checks, strict=True):
         t = check.target
-        scale = lambda v, t=t: (np.asarray(v) - t.observed) / t.tolerance  # noqa: E731
         if t.kind == "value":
             axis.plot([-1, 1], [row, row], color="#b8e0c8", lw=9, solid_capstyle="butt", zorder=1)
         else:
             side = (-1, 12) if t.kind == "above" else (-12, 1)
             axis.plot(side, [row, row], color="#b8e0c8", lw=9, solid_capstyle="butt", zorder=1)
         for offset, side, colour in ((0.17, "prior", "#999999"), (-0.17, "posterior", OKABE_ITO[0])):
-            low, high = np.clip(scale(check.interval(side)), -11.5, 11.5)
+            low, high = np.clip(_in_tolerances(check.interval(side), t.observed, t.tolerance), -11.5, 11.5)
             axis.plot([low, high], [row + offset] * 2, color=colour, lw=3, zorder=2)
-            axis.plot(np.clip(scale(np.median(getattr(check, side))), -11.5, 11.5), row + offset, "o", color=colour, ms=3, zorder=3)
+            median = np.clip(_in_tolerances(np.median(getattr(check, side)), t.observed, t.tolerance), -11.5, 11.5)
+            axis.plot(median, row + offset, "o", color=colour, ms=3, zorder=3)
         mark = "✓" if check.covered else "✗"
         axis.text(12.3, row, mark, va="center", color=OKABE_ITO[2] if check.covered else OKABE_ITO[1], fontsize=11)
     for k, check in enumerate(checks):
@@ -138,6 +138,11 @@ def draw_checks(checks: list[TargetCheck]) -> Figure:
     axis.grid(False)
     figure.tight_layout()
     return figure
+
+
+def _in_tolerances(value: Any, observed: float, tolerance: float) -> np.ndarray:
+    """Distance from the observed figure in tolerances (the checks figure's x axis)."""
+    return (np.asarray(value) - observed) / tolerance
 
 
 def write_calibration_report(folder: Path, posterior: Posterior, checks: list[TargetCheck], scenario_data: dict[str, Any],

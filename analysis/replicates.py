@@ -22,6 +22,7 @@ class Replicates:
         states: State codes in model order.
         powers: Power codes in model order.
         senders: Per power: imposes the sanctions.
+        corridors: Corridor IDs in model order.
     """
 
     outcomes: dict[str, np.ndarray]
@@ -29,6 +30,7 @@ class Replicates:
     states: tuple[str, ...]
     powers: tuple[str, ...]
     senders: np.ndarray
+    corridors: tuple[str, ...] = ()
 
     def year(self, name: str, year: int) -> np.ndarray:
         """Mean of an outcome over the four quarters of a calendar year, per run."""
@@ -38,6 +40,14 @@ class Replicates:
     def at(self, quarter: str) -> int:
         """Step index of a quarter label."""
         return self.quarters.index(quarter)
+
+    def between(self, first: str, last: str | None = None) -> slice:
+        """Steps from quarter ``first`` through ``last`` (both included; to the end of the horizon without ``last``)."""
+        return slice(self.at(first), None if last is None else self.at(last) + 1)
+
+    def corridor(self, corridor_id: str) -> int:
+        """Index of a corridor ID."""
+        return self.corridors.index(corridor_id)
 
     def state(self, code: str) -> int:
         """Index of a state code."""
@@ -60,5 +70,5 @@ def run_replicates(seeds: Iterable[int], scenario: str | Scenario = "baseline", 
         m.release()
     return Replicates(
         {name: np.stack([r[name] for r in runs]) for name in runs[0]},
-        first.quarters, first.state_codes, first.power_codes, first.senders,
+        first.quarters, first.state_codes, first.power_codes, first.senders, tuple(first.engine.corridors.ids),
     )

@@ -18,6 +18,8 @@ from typing import Any
 
 import matplotlib
 
+from multivector.model.errors import InputError
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -160,7 +162,7 @@ def save_sensitivity(folder: ResultsFolder | Path | str, indicator: str = SENSIT
     summary = folder.load_summary()
     if indicator not in summary or indicator in ("run", "seed", "point") or indicator.startswith("factor."):
         known = [n for n in summary if n not in ("run", "seed", "point") and not n.startswith("factor.")]
-        raise ValueError(f"unknown indicator {indicator!r}; expected one of: {', '.join(known)}")
+        raise InputError(f"unknown indicator {indicator!r}; expected one of: {', '.join(known)}")
     table = indices(manifest, summary, indicator, seed=manifest["root_seed"])
     warning = reliability_warning(table, design)
     labels = factor_labels(manifest)

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from multivector.model.errors import InputError
+
 BOOTSTRAP_RESAMPLES = 200
 """SALib's resamples for the confidence intervals of the Sobol indices."""
 
@@ -43,7 +45,7 @@ def indices(manifest: dict[str, Any], summary: pd.DataFrame, indicator: str, see
     points = np.array(design["points"], dtype=float)
     y = point_means(summary, indicator, len(points))
     if np.isnan(y).any():
-        raise ValueError(f"{int(np.isnan(y).sum())} design points have no finished run; resume the batch first")
+        raise InputError(f"{int(np.isnan(y).sum())} design points have no finished run; resume the batch first")
     if design["kind"] == "sobol":
         from SALib.analyze import sobol
 
@@ -58,7 +60,7 @@ def indices(manifest: dict[str, Any], summary: pd.DataFrame, indicator: str, see
         table = pd.DataFrame({"parameter": problem["names"], "mu_star": found["mu_star"],
                               "mu_star_conf": found["mu_star_conf"], "sigma": found["sigma"]})
         return table.sort_values("mu_star", ascending=False).reset_index(drop=True)
-    raise ValueError(f"sensitivity indices need a sobol or morris design, not {design['kind']!r}")
+    raise InputError(f"sensitivity indices need a sobol or morris design, not {design['kind']!r}")
 
 
 WIDE_SOBOL_INTERVAL = 0.1

@@ -100,8 +100,8 @@ def paired_design(a: Resolved, b: Resolved, points: int = POINTS, seeds_per_poin
         unit = posterior.unit_points(names, points, seed)
         seeds = tuple(run_seeds(seed, points * seeds_per_point))
     column = {name: j for j, name in enumerate(names)}
-    at = lambda factors: tuple(_at_point(factors, unit[k], column) for k in range(points))  # noqa: E731
-    return PairedDesign(names, unit, at(factors_a), at(factors_b), seeds, per_point=posterior is not None)
+    values_a, values_b = (tuple(_at_point(factors, unit[k], column) for k in range(points)) for factors in (factors_a, factors_b))
+    return PairedDesign(names, unit, values_a, values_b, seeds, per_point=posterior is not None)
 
 
 def _at_point(factors: Sequence[Factor], unit: np.ndarray, column: dict[str, int]) -> dict[tuple[str, ...], Any]:

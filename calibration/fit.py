@@ -59,6 +59,7 @@ import numpy as np
 from multivector.calibration.posterior import Parameter, Posterior, latin_unit
 from multivector.calibration.simulator import BatchSimulator, run_seed
 from multivector.calibration.targets import Target, Targets
+from multivector.model.errors import InputError
 from multivector.scenarios.designs import Factor, factors_of
 from multivector.scenarios.loader import Resolved
 
@@ -209,10 +210,10 @@ def fit(resolved: Resolved, targets: Targets, settings: FitSettings, history_db:
 
     factors = factors_of(resolved, "uncertainty")
     if not factors:
-        raise ValueError(f"{resolved.source}: the scenario has no quantity with 'role: uncertainty' and a range to fit")
+        raise InputError(f"{resolved.source}: the scenario has no quantity with 'role: uncertainty' and a range to fit")
     screen = screen_targets(resolved, targets, settings)
     if not screen.fitted:
-        raise ValueError(f"{targets.name}: no fitting target is within the model's reach ({', '.join(screen.excluded)})")
+        raise InputError(f"{targets.name}: no fitting target is within the model's reach ({', '.join(screen.excluded)})")
     logging.getLogger("ABC").setLevel(logging.WARNING)
     simulation = _Simulation(BatchSimulator(resolved, factors, screen.fitted, workers=settings.workers),
                              _proposed(screen.influence), settings.seed)

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from multivector.model.errors import InputError
 from multivector.scenarios.designs import Design, factors_of
 from multivector.scenarios.loader import Resolved
 
@@ -35,7 +36,7 @@ POSTERIOR_FORMAT = 1
 REQUIRED = ("kind", "format", "scenario", "parameters", "particles", "weights", "targets", "inference", "seed")
 
 
-class PosteriorError(ValueError):
+class PosteriorError(InputError):
     """A posterior file that cannot be used; the message is one line naming the file and the key."""
 
     def __init__(self, file: str, key: str, problem: str, value: Any, expected: str) -> None:
@@ -151,7 +152,7 @@ def posterior_design(resolved: Resolved, posterior: Posterior, *, draws: int, re
     """
     factors = tuple(factors_of(resolved, "uncertainty"))
     if not factors:
-        raise ValueError(f"{resolved.source}: no quantity has role uncertainty with a range, so a posterior has nothing to set")
+        raise InputError(f"{resolved.source}: no quantity has role uncertainty with a range, so a posterior has nothing to set")
     unit = posterior.unit_points([f.name for f in factors], draws, seed)
     low, high = np.array([f.low for f in factors]), np.array([f.high for f in factors])
     return Design("posterior", factors, low + unit * (high - low), replicates, draws, source)

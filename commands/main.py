@@ -10,7 +10,7 @@ import sys
 
 from multivector.commands import bench, build_parser
 from multivector.commands.common import EXIT_BAD_INPUT, EXIT_OK, CommandError, program_name
-from multivector.scenarios import ScenarioError
+from multivector.model.errors import InputError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,17 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb is None:
         args = build_parser().parse_args(["run", "baseline"])
     args.command = shlex.join([program_name(), *argv])
-    from multivector.ensemble.results import ResultsMismatchError, ResultsPathError  # pandas, pyarrow: not loaded for --help
-
     try:
         return args.handler(args)
     except CommandError as error:
         print(error.line(), file=sys.stderr)
         return error.exit_code
-    except (ScenarioError, ResultsMismatchError, ResultsPathError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (FileNotFoundError, ValueError, FloatingPointError) as error:  # a folder without runs; a non-finite outcome
+    except (InputError, FileNotFoundError, FloatingPointError) as error:  # bad input; a missing path; a non-finite outcome
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into a pager or head that closed early

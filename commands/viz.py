@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 
 from multivector.calibration.posterior import read_posterior
+from multivector.commands.common import CommandError
 from multivector.commands.options import add_posterior
+
+SEMINAR_EXTRA = "pip install -e '.[seminar]'"
+"""How to add the page's packages (Solara), which the default install leaves out."""
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -20,6 +25,8 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 def serve_page(args: argparse.Namespace) -> int:
     """Serve the page until interrupted; return the server's exit code."""
+    if importlib.util.find_spec("solara") is None:  # an optional extra: say how to add it rather than fail on import
+        raise CommandError(f"the seminar page needs Solara, an optional part of the install; add it with: {SEMINAR_EXTRA}")
     # Solara and Mesa (analysis.seminar): loaded when the page is served, not for --help
     from multivector.analysis.seminar import serve
     from multivector.analysis.seminar.predict import POSTERIOR_ENV

@@ -29,6 +29,7 @@ import pandas as pd
 
 from multivector.ensemble.chunks import run_to_end, simulate_chunk
 from multivector.ensemble.results import WideLayout, long_frame
+from multivector.model.errors import InputError
 from multivector.model.outcomes import OUTCOMES, SUMMARY, summarise, summary_names
 from multivector.model.params import BLOCS, Scenario
 
@@ -87,7 +88,7 @@ def simulate_table(scenario: str = "baseline", seeds: Sequence[int] = (0,), outc
     names = list(dict.fromkeys(outcomes or OUTCOMES))
     unknown = [name for name in names if name not in OUTCOMES]
     if unknown:
-        raise ValueError(f"unknown outcome(s) {', '.join(map(repr, unknown))}; 'run.py outcomes' lists them")
+        raise InputError(f"unknown outcome(s) {', '.join(map(repr, unknown))}; 'run.py outcomes' lists them")
     chunk = simulate_chunk(params, [(k, int(seed), {}) for k, seed in enumerate(seeds)])
     layout = WideLayout.of(params)
     runs, steps = len(chunk.jobs), layout.steps
@@ -184,7 +185,7 @@ def factors(scenario: str = "baseline", roles: str | Sequence[str] = ROLES, *,
     wanted = (roles,) if isinstance(roles, str) else tuple(roles)
     unknown = [role for role in wanted if role not in ROLES]
     if unknown or not wanted:
-        raise ValueError(f"unknown role(s) {', '.join(map(repr, unknown)) or 'none given'}; expected 'uncertainty' and/or 'lever'")
+        raise InputError(f"unknown role(s) {', '.join(map(repr, unknown)) or 'none given'}; expected 'uncertainty' and/or 'lever'")
     resolved = _resolved(str(scenario), _claim_ids(claims_off))
     found = []
     for role in dict.fromkeys(wanted):

@@ -223,7 +223,9 @@ def _first_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
-PRELOAD: tuple[str, ...] = ("model.engine", "ensemble.chunks", "ensemble.executors", "scenarios")
+PRELOAD: tuple[str, ...] = (
+    "multivector.model.engine", "multivector.ensemble.chunks", "multivector.ensemble.executors", "multivector.scenarios",
+)
 """Modules a fork server loads once, so the workers it forks start with them loaded."""
 
 

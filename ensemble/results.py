@@ -55,6 +55,7 @@ import pyarrow.parquet as pq
 
 from multivector.ensemble.chunks import ChunkResult, Job, simulate_chunk
 from multivector.model.calendar import quarter_range
+from multivector.model.errors import InputError
 from multivector.model.outcomes import DERIVED, OUTCOMES, STORED, SUMMARY_INPUTS, Structure, coordinates, derive, inputs_of, summarise_runs
 from multivector.model.params import BLOCS, Scenario
 
@@ -94,7 +95,7 @@ COMPRESSION = "lz4"
 KEY_RUN, KEY_STEP, KEY_QUARTER = "run", "step", "quarter"
 
 
-class ResultsMismatchError(RuntimeError):
+class ResultsMismatchError(InputError):
     """A results folder holds runs of a different scenario or design."""
 
 
@@ -102,7 +103,7 @@ class OldLayoutError(ResultsMismatchError):
     """A results folder written in the per-run layout of an older version."""
 
 
-class ResultsPathError(RuntimeError):
+class ResultsPathError(InputError):
     """A results folder that may not be written or deleted: outside its results root, or not the project's."""
 
 
@@ -384,7 +385,7 @@ def encode_table(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-class DamagedChunkError(ValueError):
+class DamagedChunkError(InputError):
     """A chunk file that cannot be read whole (truncated, altered or of another layout)."""
 
 
@@ -853,7 +854,7 @@ def _require_current(path: Path, manifest: Any) -> None:
 def _known(outcomes: Sequence[str]) -> list[str]:
     unknown = [name for name in outcomes if name not in OUTCOMES]
     if unknown:
-        raise ValueError(f"unknown outcome(s) {', '.join(map(repr, unknown))}; 'run.py outcomes' lists them")
+        raise InputError(f"unknown outcome(s) {', '.join(map(repr, unknown))}; 'run.py outcomes' lists them")
     return list(dict.fromkeys(outcomes))
 
 

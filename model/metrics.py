@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from multivector.model.calendar import quarter_ordinal
+from multivector.model.errors import InputError
 from multivector.model.outcomes import OUTCOMES
 
 REDUCTIONS: tuple[str, ...] = ("mean", "sum")
@@ -34,7 +35,7 @@ _TEXT = re.compile(r"^(?P<outcome>[a-z_]+)(\[(?P<select>[^\]]*)\])?(@(?P<period>
 _YEAR = re.compile(r"^\d{4}$")
 
 
-class MetricError(ValueError):
+class MetricError(InputError):
     """A metric that does not fit the outcomes or the scenario.
 
     Attributes:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from multivector.model.errors import InputError
+
 _MAX_REPR = 80
 
 
@@ -80,7 +82,7 @@ def dotted(path: tuple[Any, ...]) -> str:
     return out or "<document>"
 
 
-class ScenarioError(Exception):
+class ScenarioError(InputError):
     """A problem in a scenario, an override or the claims registry.
 
     ``str(error)`` is one line:

@@ -94,7 +94,9 @@ def test_distance_is_in_tolerances(tmp_path, baseline):
 
 def _toy_abc(sampler, model, seed: int):
     prior = pyabc.Distribution(a=pyabc.RV("uniform", 0, 1), b=pyabc.RV("uniform", 0, 1))
-    distance = lambda x, x0: abs(x["x"] - x0["x"]) + abs(x["y"] - x0["y"])  # noqa: E731
+    def distance(x: dict, x0: dict) -> float:
+        return abs(x["x"] - x0["x"]) + abs(x["y"] - x0["y"])
+
     np.random.seed(seed)
     abc = pyabc.ABCSMC(model, prior, distance, population_size=60, sampler=sampler)
     return abc

@@ -60,7 +60,9 @@ def test_run_writes_results_resumes_and_gives_the_same_data_with_any_worker_coun
     second = run_cli("run", "baseline", "--replicates", "4", "--workers", "2", "--out", str(parallel))
     assert second.returncode == 0, second.stderr
     assert (parallel / "figures" / "russia_security_share.png").stat().st_size > 10_000
-    read = lambda folder: ResultsFolder(folder).load_wide().sort_values(["run", "step"]).reset_index(drop=True)  # noqa: E731
+    def read(folder: Path) -> pd.DataFrame:
+        return ResultsFolder(folder).load_wide().sort_values(["run", "step"]).reset_index(drop=True)
+
     pd.testing.assert_frame_equal(read(serial), read(parallel))
     (serial / "chunks" / "chunk-00000002.parquet").unlink()  # as if the batch had been cut off before run 2 finished
     kept = {path.name: path.stat().st_mtime_ns for path in (serial / "chunks").iterdir()}
@@ -244,3 +246,13 @@ def test_the_command_lines_design_choices_are_the_designs_the_package_offers():
     from multivector.scenarios.designs import DESIGNS
 
     assert run.DESIGNS == DESIGNS, "the run verb offers every design the package has"
+
+
+def test_the_page_without_its_optional_packages_says_how_to_add_them(tmp_path):
+    """The default install leaves Solara out (the 'seminar' extra): 'viz' then ends in one line naming the install command."""
+    code = ("import sys; sys.modules['solara'] = None; from multivector.commands.main import main; "
+            "sys.exit(main(['viz', '--port', '0']))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "error: the seminar page needs Solara, an optional part of the install; add it with: pip install -e '.[seminar]'\n"
+    assert not list(tmp_path.iterdir()), "nothing written"

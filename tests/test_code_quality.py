@@ -92,3 +92,13 @@ def test_each_package_imports_only_the_layers_below_it():
                    for target in targets
                    if (top := target.split(".")[0]) != module.split(".")[0] and top not in LAYERS[module.split(".")[0]])
     assert not wrong, wrong
+
+
+def test_the_fork_servers_preload_names_modules_that_exist():
+    """A wrong name there fails silently (the workers then import everything themselves): check each one imports."""
+    import importlib
+
+    from multivector.ensemble.executors import PRELOAD
+
+    for name in PRELOAD:
+        importlib.import_module(name)

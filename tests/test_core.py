@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from conftest import run_replicates
+from conftest import Replicates, run_replicates
 from multivector import MultivectorModel
 from multivector.model.decision_rules import DecisionContext, get_rule, hold_losses, revealed_ties, rule_names
 from multivector.model.events import Unrest
@@ -188,9 +188,13 @@ def test_a_higher_secondary_cost_lowers_circumvention():
     none = run_replicates(PAIRED_SEEDS, sanctions__secondary_cost=0.0)
     base = run_replicates(PAIRED_SEEDS)
     high = run_replicates(PAIRED_SEEDS, sanctions__secondary_cost=10.0)
-    total = lambda runs: runs.outcomes["circumvention"][:, 8:].sum(axis=(1, 2))  # noqa: E731
+    def total(runs: Replicates) -> np.ndarray:
+        return runs.outcomes["circumvention"][:, runs.between("2023Q1")].sum(axis=(1, 2))
+
+    def compliance(runs: Replicates) -> np.ndarray:
+        return runs.outcomes["bank_compliance"][:, runs.at("2024Q4"), runs.state("KAZ")]
+
     assert np.all(total(high) < total(base)) and np.all(total(base) < total(none))
-    compliance = lambda runs: runs.outcomes["bank_compliance"][:, 15, runs.state("KAZ")]  # noqa: E731
     assert np.all(compliance(high) > compliance(none)), "banks respond to the expected cost"
 
 
@@ -223,7 +227,9 @@ def test_standing_priority_keeps_russias_share_from_being_spread_away():
     none = run_replicates(PAIRED_SEEDS, powers__RUS__standing=0.0)
     base = run_replicates(PAIRED_SEEDS)
     eroding = run_replicates(PAIRED_SEEDS, powers__RUS__standing_trend=-0.1)
-    share = lambda runs: runs.outcomes["russia_share"][:, LATE, :, 0].mean(axis=(1, 2))  # noqa: E731
+    def share(runs: Replicates) -> np.ndarray:
+        return runs.outcomes["russia_share"][:, LATE, :, runs.domain("security")].mean(axis=(1, 2))
+
     assert np.all(share(base) > share(none)) and np.all(share(eroding) < share(base))
 
 
@@ -232,7 +238,9 @@ def test_threat_makes_states_wary_of_a_growing_neighbour():
     far = run_replicates(PAIRED_SEEDS, powers__CHN__proximity=0.2)
     near = run_replicates(PAIRED_SEEDS, powers__CHN__proximity=1.0)
     china = far.power("CHN")
-    share = lambda runs: runs.outcomes["alignment"][:, LATE, :, :, china].mean(axis=(1, 2, 3))  # noqa: E731
+    def share(runs: Replicates) -> np.ndarray:
+        return runs.outcomes["alignment"][:, LATE, :, :, china].mean(axis=(1, 2, 3))
+
     assert np.all(share(near) < share(far))
 
 

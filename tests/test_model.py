@@ -6,7 +6,7 @@ import mesa
 import numpy as np
 import pytest
 
-from conftest import run_replicates
+from conftest import Replicates, run_replicates
 from multivector import CentralAsianState, ExternalPower, MultivectorModel
 from multivector.model.decision_rules import DecisionContext, get_rule, optimal_alignment, rule_names
 from multivector.model.params import StateParams, specs_of
@@ -61,19 +61,23 @@ def test_decision_rules_are_registered_for_every_scenario_option():
     assert set(options) == set(rule_names()), "the scenario format must offer exactly the registered rules"
 
 
-def test_larger_offer_raises_alignment_toward_the_power():
-    # Unit level: the optimum shifts toward a power whose offer grows.
+def test_the_optimum_shifts_toward_a_power_whose_offer_grows():
     base = np.array([[1.0, 0.8, 0.5]])
     richer = base + np.array([[0.0, 0.4, 0.0]])
     assert optimal_alignment(richer, 1.0)[0, 1] > optimal_alignment(base, 1.0)[0, 1]
-    # Model level: tripling US capacity raises the US's mean alignment by 2024Q4 (paired seeds).
-    usa = lambda runs: runs.outcomes["alignment"][:, 15, :, :, runs.power("USA")].mean(axis=(1, 2))  # noqa: E731
+
+
+def test_larger_offer_raises_alignment_toward_the_power():
+    """Tripling US capacity raises the US's mean alignment by 2024Q4 (paired seeds)."""
+    def usa(runs: Replicates) -> np.ndarray:
+        return runs.outcomes["alignment"][:, runs.at("2024Q4"), :, :, runs.power("USA")].mean(axis=(1, 2))
+
     low = run_replicates(PAIRED_SEEDS)
     high = run_replicates(PAIRED_SEEDS, powers__USA__capacity=1.05)
     assert np.all(usa(high) > usa(low)), "a larger US offer should raise alignment toward the US in every paired run"
 
 
-def test_more_enforcement_lowers_circumvention():
+def test_stricter_enforcement_lowers_the_sanctions_submodels_circumvention():
     quiet, strict = (SanctionsRegime(Tables(_baseline())) for _ in range(2))
     for regime in (quiet, strict):
         regime.apply_package(0.9)
@@ -82,37 +86,51 @@ def test_more_enforcement_lowers_circumvention():
     quiet.step(no_draws, no_trade, no_trade)
     strict.step(no_draws, no_trade, no_trade)
     assert np.all(strict.circumvention < quiet.circumvention)
+
+
+def test_faster_escalation_lowers_circumvention_in_the_model():
     low = run_replicates(PAIRED_SEEDS)
     high = run_replicates(PAIRED_SEEDS, sanctions__enforcement_escalation=0.9)
-    total = lambda runs: runs.outcomes["circumvention"][:, 4:16].sum(axis=(1, 2))  # noqa: E731
+    def total(runs: Replicates) -> np.ndarray:
+        return runs.outcomes["circumvention"][:, runs.between("2022Q1", "2024Q4")].sum(axis=(1, 2))
+
     assert np.all(total(high) < total(low)), "faster escalation should cut 2022–2024 re-exports in every paired run"
 
 
 def test_costlier_corridor_loses_share():
     cheap = run_replicates(PAIRED_SEEDS)
     dear = run_replicates(PAIRED_SEEDS, corridors__middle_corridor__cost=2.2)
-    share = lambda runs: runs.outcomes["corridor_share"][:, :, 2].mean(axis=1)  # noqa: E731 (middle corridor)
+    def share(runs: Replicates) -> np.ndarray:
+        return runs.outcomes["corridor_share"][:, :, runs.corridor("middle_corridor")].mean(axis=1)
+
     assert np.all(share(dear) < share(cheap)), "a dearer Middle Corridor should carry less freight"
 
 
-def test_larger_dependence_cost_spreads_alignment_more_evenly_and_damps_the_pull_of_growing_offers():
-    # Unit level: for given net values the optimum's largest share falls as λ rises (SU23-14).
+def test_a_larger_dependence_cost_spreads_the_optimum_more_evenly():
+    """SU23-14: for given net values the optimum's largest share falls as λ rises."""
     net_value = np.array([[2.0, 1.0, 0.2, 0.0]])
     spread = [optimal_alignment(net_value, lam).max() for lam in (0.5, 1.0, 2.0, 4.0)]
     assert spread == sorted(spread, reverse=True), "the largest share falls as λ rises"
-    # Model level: the 2021 ties are the states' choice whatever λ is, so λ shows in how far a growing
-    # offer can pull them: China's economic share gains less by 2030 when dependence costs more.
-    china = lambda runs: runs.outcomes["alignment"][:, 36:, :, 1, runs.power("CHN")].mean(axis=(1, 2))  # noqa: E731
+
+
+def test_a_larger_dependence_cost_damps_the_pull_of_growing_offers():
+    """The 2021 ties are the states' choice whatever λ is, so λ shows in how far a growing offer can pull them:
+    China's economic share gains less by 2030 when dependence costs more."""
+    def china(runs: Replicates) -> np.ndarray:
+        return runs.outcomes["alignment"][:, runs.between("2030Q1"), :, runs.domain("economy"), runs.power("CHN")].mean(axis=(1, 2))
+
     calm = {"domestic__unrest_hazard": 0.0}
     low = run_replicates(PAIRED_SEEDS, **{f"states__{c}__dependence_aversion": 1.0 for c in STATES}, **calm)
     high = run_replicates(PAIRED_SEEDS, **{f"states__{c}__dependence_aversion": 4.0 for c in STATES}, **calm)
-    start = low.outcomes["alignment"][:, 0, :, 1, low.power("CHN")].mean(axis=1)
+    start = low.outcomes["alignment"][:, low.at("2021Q1"), :, low.domain("economy"), low.power("CHN")].mean(axis=1)
     assert np.all(china(high) - start < china(low) - start), "a costlier dependence damps China's economic gains"
 
 
 def test_pressure_spreads_a_hedger_but_not_a_bandwagoner():
     value, ties, threat = np.array([[2.0, 1.0, 0.5]]), np.zeros((1, 3)), np.zeros(3)
-    context = lambda pressure: DecisionContext(1.0, pressure, 1.0, np.zeros(1), 0.0)  # noqa: E731
+    def context(pressure: float) -> DecisionContext:
+        return DecisionContext(1.0, pressure, 1.0, np.zeros(1), 0.0)
+
     hedge = get_rule("multivector_hedging")
     calm, pressed = (hedge(context(p)).target(value, ties, threat) for p in (0.0, 1.0))
     assert pressed.max() < calm.max(), "SU23-04: pressure spreads the hedger"

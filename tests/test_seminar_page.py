@@ -25,6 +25,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -279,7 +280,9 @@ def posterior_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                           (), (), {"name": "pyabc", "version": "test"}, 0)
     folder = tmp_path_factory.mktemp("posterior")
     path, _ = write_posterior(posterior, folder)
-    launch = lambda port, **popen: start(port, env={**os.environ, POSTERIOR_ENV: str(path)}, **popen)  # noqa: E731
+    def launch(port: int, **popen: Any) -> subprocess.Popen:
+        return start(port, env={**os.environ, POSTERIOR_ENV: str(path)}, **popen)
+
     with _serving(tmp_path_factory, "posterior-server", launch) as address:
         yield address
 

@@ -67,7 +67,7 @@ def initial_model(name: str) -> SeminarModel:
 # ------------------------------------------------------------------ explore
 
 
-def Status(model: SeminarModel) -> solara.Element:  # noqa: N802
+def Status(model: SeminarModel) -> solara.Element:
     """Scenario, question, how far the run has got, and a button to run to the end."""
     data = library(model.scenario_name).data
     done = model.t
@@ -86,7 +86,7 @@ def Status(model: SeminarModel) -> solara.Element:  # noqa: N802
     return card
 
 
-def EventLog(model: SeminarModel) -> solara.Element:  # noqa: N802
+def EventLog(model: SeminarModel) -> solara.Element:
     """Timeline events that fired and notable changes, newest first."""
     lines = event_log(model)
     with solara.Card("Event log") as card:
@@ -101,7 +101,7 @@ def _figure_view(title: str, draw: Callable[[SeminarModel], Figure]) -> Callable
     """A card with one figure, redrawn only when the model or its quarter changes."""
 
     @solara.component
-    def View(model: SeminarModel) -> None:  # noqa: N802
+    def View(model: SeminarModel) -> None:
         update_counter.get()
         figure = solara.use_memo(lambda: draw(model), [model, model.t])
         with solara.Card(title):
@@ -122,7 +122,7 @@ VIEWS = [
 
 
 @solara.component
-def ScenarioPicker() -> None:  # noqa: N802
+def ScenarioPicker() -> None:
     """Sidebar card: choose a library scenario (rebuilds the model and its sliders)."""
     with solara.Card("Scenario"):
         solara.Select(label="Scenario", values=list_scenarios(), value=scenario_name)
@@ -134,7 +134,7 @@ def ScenarioPicker() -> None:  # noqa: N802
 
 
 @solara.component
-def Predict(model: solara.Reactive[SeminarModel]) -> None:  # noqa: N802
+def Predict(model: solara.Reactive[SeminarModel]) -> None:
     """Predict, then run: pick a quantity, enter a number, run a batch and see where it falls."""
     label, set_label = solara.use_state(next(iter(QUANTITIES)))
     text, set_text = solara.use_state(QUANTITIES[label])
@@ -179,7 +179,7 @@ def Predict(model: solara.Reactive[SeminarModel]) -> None:  # noqa: N802
 
 
 @solara.component
-def PredictionResult(verdict: Verdict, label: str) -> None:  # noqa: N802
+def PredictionResult(verdict: Verdict, label: str) -> None:
     """The histogram with the prediction marked, and the shares above and below."""
     solara.FigureMatplotlib(figures.histogram_figure(verdict, label), format="png")
     solara.Markdown(f"<span class='seminar-verdict'>{verdict.summary}</span>")
@@ -189,7 +189,7 @@ def PredictionResult(verdict: Verdict, label: str) -> None:  # noqa: N802
 
 
 @solara.component
-def Play(model: solara.Reactive[SeminarModel]) -> None:  # noqa: N802
+def Play(model: solara.Reactive[SeminarModel]) -> None:
     """Play one state: choose a lean per domain each quarter; compare with the model's own rule."""
     codes = model.value.state_codes
     state, set_state = solara.use_state(codes[0])
@@ -230,7 +230,7 @@ def Play(model: solara.Reactive[SeminarModel]) -> None:  # noqa: N802
 
 
 @solara.component
-def PlayerMoves(player: Player) -> None:  # noqa: N802
+def PlayerMoves(player: Player) -> None:
     """One choice of move per domain."""
     moves, set_moves = solara.use_state(dict(player.moves))
 
@@ -245,7 +245,7 @@ def PlayerMoves(player: Player) -> None:  # noqa: N802
 
 
 @solara.component
-def PlayScore(played: SeminarModel, reference: SeminarModel, state: str, version: int) -> None:  # noqa: N802
+def PlayScore(played: SeminarModel, reference: SeminarModel, state: str, version: int) -> None:
     """Quarter reached, utility so far against the model's rule, and the paths."""
     i = played.state_codes.index(state)
     mine, theirs = float(played.utilities[: played.t, i].sum()), float(reference.utilities[: reference.t, i].sum())
@@ -262,7 +262,7 @@ def PlayScore(played: SeminarModel, reference: SeminarModel, state: str, version
 
 
 @solara.component
-def Page() -> None:  # noqa: N802
+def Page() -> None:
     """The whole page: scenario picker, then tabs Explore / Predict, then run / Play a state / Model card."""
     name = scenario_name.value
     model = solara.use_memo(lambda: solara.reactive(initial_model(name)), [name])

@@ -12,7 +12,7 @@ from mesa.visualization.utils import update_counter
 from multivector import MultivectorModel
 
 
-def Quarter(model: MultivectorModel) -> solara.Element:  # noqa: N802
+def Quarter(model: MultivectorModel) -> solara.Element:
     """The last quarter simulated."""
     update_counter.get()
     done = model.quarters[model.t - 1] if model.t else "nothing yet"
