@@ -478,10 +478,11 @@ def test_the_command_line_reports_a_non_finite_outcome_in_one_line(tmp_path: Pat
     import sys
 
     script = (  # the model given a fault: influence comes out NaN
-        "import sys, numpy as np, model.engine as engine, run\n"
+        "import sys, numpy as np, multivector.model.engine as engine\n"
+        "from multivector.commands.main import main\n"
         "real = engine.influence\n"
         "engine.influence = lambda *args: real(*args) * np.nan\n"
-        f"sys.exit(run.main(['run', {str(MINIMAL)!r}, '--replicates', '1', '--workers', '1', '--no-figures', "
+        f"sys.exit(main(['run', {str(MINIMAL)!r}, '--replicates', '1', '--workers', '1', '--no-figures', "
         f"'--out', {str(tmp_path / 'out')!r}]))\n")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 2, done.stderr

@@ -219,7 +219,9 @@ def test_overwrite_refuses_a_file_the_cwd_and_a_parent_of_the_results_root(site:
 
 
 def test_overwrite_never_deletes_the_project_checkout(tmp_path: Path) -> None:
-    """A copy of the checkout with a forged manifest in its top folder: ``--out <checkout> --overwrite`` is refused."""
+    """A copy of the checkout, taken as the project's own, with a forged manifest in its top folder: ``--out <checkout>
+    --overwrite`` is refused. The command line runs in a child process whose project root points at the copy, so that a
+    failure of the rule could only ever delete the copy."""
     checkout = tmp_path / "checkout"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for package in ("model", "scenarios", "analysis", "benchmarks", "commands"):
@@ -228,8 +230,11 @@ def test_overwrite_never_deletes_the_project_checkout(tmp_path: Path) -> None:
     (checkout / "manifest.json").write_text(json.dumps(LEGACY_MANIFEST))
     (tmp_path / "elsewhere").mkdir()
     before = snapshot(tmp_path)
-    done = run_cli("run", "baseline", "--replicates", "1", "--workers", "1", "--no-figures", "--out", str(checkout),
-                   "--overwrite", cwd=tmp_path / "elsewhere", script=checkout / "run.py")
+    script = ("import sys; from pathlib import Path; import multivector.commands.common as common, multivector.commands.run as verb; "
+              f"common.PROJECT_ROOT = verb.PROJECT_ROOT = Path({str(checkout)!r}); "
+              "from multivector.commands.main import main; sys.exit(main(sys.argv[1:]))")
+    done = subprocess.run([sys.executable, "-c", script, "run", "baseline", "--replicates", "1", "--workers", "1", "--no-figures",
+                           "--out", str(checkout), "--overwrite"], cwd=tmp_path / "elsewhere", capture_output=True, text=True, timeout=600)
     refused(done, f"--overwrite refused: it is or contains the project checkout ({checkout})", "nothing deleted")
     assert snapshot(tmp_path) == before
 
