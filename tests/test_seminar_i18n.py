@@ -227,3 +227,36 @@ def test_table_messages_reads_keys_or_values_and_skips_what_is_absent(tmp_path):
                                       encoding="utf-8")
     tables = {"menu.py": {"A": "keys", "B": "values", "C": "values", "D": "keys"}, "gone.py": {"A": "keys"}}
     assert i18n.table_messages(tmp_path, tables) == ["one", "shown", "also shown"]
+
+
+# ------------------------------------------------------------------ the model card
+
+
+def test_the_model_card_is_read_in_each_language():
+    from multivector.analysis.seminar.card import CARD, model_card
+
+    assert model_card() == model_card("en") == CARD.read_text(encoding="utf-8")
+    chinese = model_card("zh")
+    assert chinese == CARD.with_name("model-card.zh.md").read_text(encoding="utf-8")
+    assert chinese.startswith("# Multivector") and "模型卡" in chinese
+
+
+def test_a_card_not_yet_translated_falls_back_to_english_then_to_the_summary(tmp_path):
+    from multivector.analysis.seminar.card import SUMMARY, SUMMARY_ZH, card_path, model_card
+
+    english = tmp_path / "model-card.md"
+    assert card_path("zh", english) == tmp_path / "model-card.zh.md"
+    assert model_card("zh", english) == SUMMARY_ZH
+    assert model_card("en", english) == SUMMARY
+    english.write_text("# The card\n", encoding="utf-8")
+    assert model_card("zh", english) == "# The card\n"
+    (tmp_path / "model-card.zh.md").write_text("# 模型卡\n", encoding="utf-8")
+    assert model_card("zh", english) == "# 模型卡\n"
+    assert model_card("en", english) == "# The card\n"
+
+
+def test_the_card_refuses_a_language_the_page_does_not_speak():
+    from multivector.analysis.seminar.card import model_card
+
+    with pytest.raises(ValueError, match="no language 'fr'; it speaks en"):
+        model_card("fr")
