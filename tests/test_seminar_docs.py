@@ -1,5 +1,9 @@
 """The seminar materials: the tutorial notebook runs, and the documents name real scenarios, claims and commands.
 
+The Chinese documents (``docs/model-card.zh.md``, ``docs/seminar/zh/``) pass
+every check the English ones pass, and each carries the same commands, claim
+and discrepancy IDs, scenario names and numbers as its English original.
+
 No batch runs here. Every ``python run.py …`` line of the model card and the
 seminar documents is parsed with run.py's own parser, and the scenarios,
 claims, claim toggles and metrics it names are resolved and checked against
@@ -34,7 +38,24 @@ SEMINAR = ROOT / "docs" / "seminar"
 MODEL_CARD = ROOT / "docs" / "model-card.md"
 NOTEBOOK = SEMINAR / "tutorial.ipynb"
 EXERCISES = sorted(SEMINAR.glob("[0-9][0-9]-*.md"))
-DOCUMENTS = [MODEL_CARD, *sorted(SEMINAR.glob("*.md"))]
+ENGLISH = [MODEL_CARD, *sorted(SEMINAR.glob("*.md"))]
+
+SEMINAR_ZH = SEMINAR / "zh"
+MODEL_CARD_ZH = MODEL_CARD.with_name("model-card.zh.md")
+EXERCISES_ZH = sorted(SEMINAR_ZH.glob("[0-9][0-9]-*.md"))
+CHINESE = [MODEL_CARD_ZH, *sorted(SEMINAR_ZH.glob("*.md"))]
+
+DOCUMENTS = ENGLISH + CHINESE
+CARDS = [MODEL_CARD, MODEL_CARD_ZH]
+INDEXES = [SEMINAR / "README.md", SEMINAR_ZH / "README.md"]
+
+
+def original_of(path: Path) -> Path:
+    """The English document a Chinese one translates."""
+    return MODEL_CARD if path == MODEL_CARD_ZH else SEMINAR / path.name
+
+
+TRANSLATIONS = [(original_of(path), path) for path in CHINESE]
 
 CLAIM_ID = re.compile(r"\b(?:CH25|SU23|ZE23|YA24|DE22)-\d{2,3}\b")
 DISCREPANCY_ID = re.compile(r"\b[XD]-\d{2}\b")
@@ -57,6 +78,30 @@ ARTICLE_CITATIONS = (
     "Yang Shuangmei (2024)",
     "Deng Hao (2022)",
 )
+
+ARTICLE_CITATIONS_ZH = (
+    "程雅丽、韩隽（2025）",
+    "孙祁（2023）",
+    "曾向红、庞卫华（2023）",
+    "杨双梅（2024）",
+    "邓浩（2022）",
+)
+"""The same five articles as the Chinese documents cite them: the authors' names as the articles print them."""
+
+ARTICLE_TITLES_ZH = (
+    "《英国对中亚政策的调整及其评估》",
+    "《中亚国家外交战略的独立自主性评析》",
+    "《美国对华竞争加剧背景下中亚国家外交政策的新变化》",
+    "《中亚地区合作机制的竞争态势与挑战》",
+    "《中国对中亚外交：进展、经验与未来方向》",
+)
+"""The articles' own titles."""
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def citations_for(path: Path) -> tuple[str, ...]:
+    return ARTICLE_CITATIONS_ZH if path in CHINESE else ARTICLE_CITATIONS
 
 
 def text_of(path: Path) -> str:
@@ -149,6 +194,11 @@ def test_the_documents_exist():
     assert 5 <= len(EXERCISES) <= 6, [p.name for p in EXERCISES]
 
 
+def test_every_english_document_has_its_chinese_version_under_the_same_name():
+    assert MODEL_CARD_ZH.is_file()
+    assert sorted(p.name for p in SEMINAR_ZH.glob("*.md")) == sorted(p.name for p in SEMINAR.glob("*.md"))
+
+
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
 def test_every_backticked_name_is_a_scenario_an_outcome_or_a_verb(path):
     allowed = library() | set(OUTCOMES) | set(SUMMARY) | known_verbs() | OTHER_WORDS
@@ -239,17 +289,21 @@ def check_names(args: argparse.Namespace) -> None:
 # ------------------------------------------------------ (d) what an exercise needs
 
 
-@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.name)
+def document_id(path: Path) -> str:
+    return str(path.relative_to(ROOT / "docs"))
+
+
+@pytest.mark.parametrize("path", EXERCISES + EXERCISES_ZH, ids=document_id)
 def test_each_exercise_cites_an_article_by_claim_and_names_a_scenario(path):
     text = text_of(path)
     assert CLAIM_ID.search(text), f"{path.name} cites no claim ID"
-    assert any(citation in text for citation in ARTICLE_CITATIONS), f"{path.name} names no article by author and year"
+    assert any(citation in text for citation in citations_for(path)), f"{path.name} names no article by author and year"
     assert scenarios_named(path), f"{path.name} names no library scenario"
     assert commands(path), f"{path.name} gives no command to run"
 
 
-def test_the_seminar_index_links_every_exercise_and_every_link_resolves():
-    readme = SEMINAR / "README.md"
+@pytest.mark.parametrize("readme", INDEXES, ids=document_id)
+def test_the_seminar_index_links_every_exercise_and_every_link_resolves(readme):
     targets = LINK.findall(text_of(readme))
     for exercise in EXERCISES:
         assert exercise.name in targets, f"the seminar README does not link {exercise.name}"
@@ -258,9 +312,43 @@ def test_the_seminar_index_links_every_exercise_and_every_link_resolves():
             assert (readme.parent / target.split("#")[0]).is_file(), f"broken link in the seminar README: {target}"
 
 
-def test_the_model_card_is_self_contained():
+@pytest.mark.parametrize("card", CARDS, ids=document_id)
+def test_the_model_card_is_self_contained(card):
     # The seminar page shows the card on its own, where relative links would lead nowhere.
-    local = [target for target in LINK.findall(text_of(MODEL_CARD)) if not target.startswith(("http://", "https://"))]
+    local = [target for target in LINK.findall(text_of(card)) if not target.startswith(("http://", "https://"))]
     assert not local, f"the model card links local files: {local}"
-    for citation in ARTICLE_CITATIONS:
-        assert citation in text_of(MODEL_CARD), f"the model card does not cite {citation}"
+    for citation in citations_for(card):
+        assert citation in text_of(card), f"the model card does not cite {citation}"
+
+
+# ------------------------------------------------ (e) the Chinese documents
+
+
+@pytest.mark.parametrize(("original", "translation"), TRANSLATIONS, ids=[document_id(t) for _, t in TRANSLATIONS])
+def test_each_chinese_document_carries_the_commands_claims_and_scenarios_of_its_original(original, translation):
+    def arguments(path: Path) -> list[list[str]]:  # the commands without their comments, which are translated
+        return sorted(shlex.split(line, comments=True) for line in commands(path))
+
+    assert arguments(translation) == arguments(original), f"{translation.name}: the commands differ from the English"
+    for pattern, what in ((CLAIM_ID, "claim IDs"), (DISCREPANCY_ID, "discrepancy IDs")):
+        english, chinese = set(pattern.findall(text_of(original))), set(pattern.findall(text_of(translation)))
+        assert chinese == english, (f"{translation.name}: {what} only in English {sorted(english - chinese)}, "
+                                    f"only in Chinese {sorted(chinese - english)}")
+    assert scenarios_named(translation) == scenarios_named(original), f"{translation.name}: the scenarios named differ from the English"
+    assert backticked_identifiers(translation) == backticked_identifiers(original), f"{translation.name}: the backticked names differ"
+
+
+@pytest.mark.parametrize(("original", "translation"), TRANSLATIONS, ids=[document_id(t) for _, t in TRANSLATIONS])
+def test_each_chinese_document_keeps_every_number_of_its_original(original, translation):
+    # Results, dates and sizes are copied, not re-rounded: every number of the English is in the Chinese.
+    english, chinese = set(NUMBER.findall(text_of(original))), set(NUMBER.findall(text_of(translation)))
+    assert english <= chinese, f"{translation.name}: numbers of the English missing from the Chinese: {sorted(english - chinese)}"
+
+
+@pytest.mark.parametrize("path", CHINESE, ids=document_id)
+def test_chinese_documents_cite_the_articles_by_their_own_titles(path):
+    text = text_of(path)
+    for citation, title in zip(ARTICLE_CITATIONS_ZH, ARTICLE_TITLES_ZH, strict=True):
+        if citation in text:
+            assert f"{citation}{title}" in text or f"{citation}，{title}" in text, f"{path.name} cites {citation} without its title {title}"
+    assert any(citation in text for citation in ARTICLE_CITATIONS_ZH), f"{path.name} names no article"
