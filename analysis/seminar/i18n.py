@@ -12,10 +12,11 @@ the chosen language's catalogue::
 Messages with values are ``str.format`` templates with named fields, filled in
 *after* translation, so a translation can put the fields where its grammar
 wants them. A template kept in a variable and translated later is marked with
-:func:`N_` where it is written, so that extraction finds it. Names that reach the page as data (states, powers, corridors,
-formats, scenario titles and questions, the quantities of "Predict, then run",
-the moves of "Play a state") are messages too: :func:`data_messages` lists
-them, and the page passes them through ``_`` like any other string.
+:func:`N_` where it is written, so that extraction finds it. Names that reach
+the page as data (states, powers, corridors, formats, scenario titles and
+questions, the quantities of "Predict, then run", the moves of "Play a
+state") are messages too: :func:`data_messages` lists them, and the page
+passes them through ``_`` like any other string.
 
 Where the catalogues live: ``locale/seminar.pot`` beside this module is the
 template (every message, no translations); ``locale/<code>/LC_MESSAGES/seminar.po``
@@ -227,13 +228,13 @@ def plural_translator(lang: str) -> TranslatePlural:
 # ------------------------------------------------------------------ extraction
 
 
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+def N_(message: str) -> str:
     """Mark a message kept in a variable for extraction; it is translated where it is shown (``_(template)``)."""
     return message
 
 
 def extract_messages(folder: Path = PACKAGE) -> dict[str, tuple[str, ...] | None]:
-    """Every message of the ``_`` and ``ngettext`` calls in a folder's modules.
+    """Every message of the ``_``, ``N_`` and ``ngettext`` calls (:data:`KEYWORDS`) in a folder's modules.
 
     Args:
         folder: The folder whose ``*.py`` files are read (not its subfolders).
