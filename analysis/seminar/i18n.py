@@ -12,7 +12,7 @@ the chosen language's catalogue::
 Messages with values are ``str.format`` templates with named fields, filled in
 *after* translation, so a translation can put the fields where its grammar
 wants them. A template kept in a variable and translated later is marked with
-:func:`N_` where it is written, so that extraction finds it. Names that reach
+``N_`` (:func:`mark`) where it is written, so that extraction finds it. Names that reach
 the page as data (states, powers, corridors, formats, scenario titles and
 questions, the quantities of "Predict, then run", the moves of "Play a
 state") are messages too: :func:`data_messages` lists them, and the page
@@ -228,9 +228,13 @@ def plural_translator(lang: str) -> TranslatePlural:
 # ------------------------------------------------------------------ extraction
 
 
-def N_(message: str) -> str:
+def mark(message: str) -> str:
     """Mark a message kept in a variable for extraction; it is translated where it is shown (``_(template)``)."""
     return message
+
+
+N_ = mark
+"""The gettext name of :func:`mark`, which extraction looks for: ``TEMPLATE = N_("{state} formally joins …")``."""
 
 
 def extract_messages(folder: Path = PACKAGE) -> dict[str, tuple[str, ...] | None]:
