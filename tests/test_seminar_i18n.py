@@ -259,3 +259,19 @@ def test_the_card_refuses_a_language_the_page_does_not_speak():
 
     with pytest.raises(ValueError, match="no language 'fr'; it speaks en"):
         model_card("fr")
+
+
+def test_updating_the_catalogues_keeps_every_translation_of_a_current_message(tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copytree(i18n.LOCALE_DIR, tmp_path, dirs_exist_ok=True)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    pot = tmp_path / "seminar.pot"
+    template = i18n.update_template(pot)
+    written = i18n.update_catalogues(pot)
+    assert written == [tmp_path / lang / "LC_MESSAGES" / "seminar.po" for lang in TRANSLATED]
+    current = english_ids(template)
+    for lang in TRANSLATED:
+        assert i18n.missing(lang, current) == []
+        merged = i18n.read_catalogue(lang)
+        assert set(english_ids(merged)) == set(current), "the merged catalogue lists exactly the template's messages"
