@@ -34,6 +34,7 @@ import csv
 import hmac
 import io
 import logging
+import os
 import re
 import secrets
 import threading
@@ -74,6 +75,12 @@ ROUND_RUNS = 100
 
 QUANTILES: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 0.9)
 """Quantiles of the model's distribution reported for each round (and in the export)."""
+
+CODE_ENV = "MULTIVECTOR_CLASS_CODE"
+"""The join code a server made for its class (``run.py viz --class`` makes it before the page listens)."""
+
+TOKEN_ENV = "MULTIVECTOR_CLASS_TOKEN"
+"""The lecturer token made with it (printed on the lecturer's terminal only)."""
 
 DEFAULT_SCENARIO = "baseline"
 """The scenario whose states can be claimed before a game names its own."""
@@ -280,6 +287,8 @@ class Classroom:
         max_seats: Seats available.
         runs: Model runs behind each round's distribution.
         scenario: The scenario whose states can be claimed before a game is started.
+        code: The join code (default: made at random).
+        lecturer_token: The lecturer token (default: made at random).
 
     Attributes:
         code: The join code students type.
@@ -287,13 +296,14 @@ class Classroom:
     """
 
     def __init__(self, *, now: Callable[[], float] = time.monotonic, max_seats: int = MAX_SEATS,
-                 runs: int = ROUND_RUNS, scenario: str = DEFAULT_SCENARIO) -> None:
-        """Create an empty classroom with a fresh join code and lecturer token."""
-        self.code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        self.lecturer_token = secrets.token_urlsafe(24)
+                 runs: int = ROUND_RUNS, scenario: str = DEFAULT_SCENARIO, code: str | None = None,
+                 lecturer_token: str | None = None) -> None:
+        """Create an empty classroom with the join code and lecturer token given, or fresh ones."""
+        self.code = code or "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        self.lecturer_token = lecturer_token or secrets.token_urlsafe(24)
         self._now, self._max_seats, self._runs = now, int(max_seats), int(runs)
         self._states = {code: params.name or code for code, params in library(scenario).scenario.states.items()}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: a with_game reader may call the other methods
         self._listeners: list[Listener] = []
         self._seats: dict[str, Seat] = {}
         self._rounds: list[_Round] = []
@@ -669,7 +679,11 @@ class Classroom:
             return tuple(self._game.log) if self._game is not None else ()
 
     def with_game(self, read: Callable[[SeminarModel], T]) -> T:
-        """Call ``read`` with the game's model under the lock and return what it returns (keep it short: copy arrays).
+        """Call ``read`` with the game's model under the lock and return what it returns.
+
+        Every other session waits meanwhile: keep ``read`` short (copy arrays, draw figures
+        from the copies outside). The lock is re-entrant, so ``read`` may call the classroom's
+        other methods, but the listeners of a change it makes are then called before the lock is released.
 
         Raises:
             ClassroomError: Before a game is started.
@@ -779,11 +793,15 @@ _current_lock = threading.Lock()
 
 
 def classroom() -> Classroom:
-    """The classroom of this server process, created on first use (every session of the page shares it)."""
+    """The classroom of this server process, created on first use (every session of the page shares it).
+
+    Its join code and lecturer token are the ones ``run.py viz --class`` made and put in the
+    server's environment (:data:`CODE_ENV`, :data:`TOKEN_ENV`), else fresh ones.
+    """
     global _current
     with _current_lock:
         if _current is None:
-            _current = Classroom()
+            _current = Classroom(code=os.environ.get(CODE_ENV), lecturer_token=os.environ.get(TOKEN_ENV))
         return _current
 
 
