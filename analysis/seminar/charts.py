@@ -217,11 +217,13 @@ def _finish(chart: alt.TopLevelMixin, theme: Theme, title: alt.TitleParams) -> a
     """Set a new chart's title, theme and schema in place.
 
     In place rather than through ``.properties()``/``.configure_*()``, each of which copies
-    and validates the whole chart again (most of a compound chart's cost).
+    and validates the whole chart again (most of a compound chart's cost). Also hides
+    vega-embed's action menu, whose links need the network and which clutters a projected page.
     """
     chart.title = title
     chart.config = theme_config(theme)
     chart.padding = {"left": 4, "top": 4, "right": 18, "bottom": 4}  # room for the last x label
+    chart.usermeta = {"embedOptions": {"actions": False, "renderer": "svg"}}  # no export menu (its editor link needs the network)
     chart["$schema"] = VEGA_LITE_SCHEMA
     return chart
 
