@@ -162,15 +162,17 @@ def test_every_name_the_page_shows_as_data_is_translated(lang):
     assert not todo, f"{lang}: names, scenario titles or menu entries without a translation: {todo}"
 
 
-def test_extraction_finds_underscore_marker_and_plural_calls(tmp_path):
+def test_extraction_finds_underscore_marker_and_plural_calls_also_inside_f_strings(tmp_path):
     (tmp_path / "page.py").write_text(
         'TEMPLATE = N_("{n} seeds left")\n'
         'def show(_, ngettext, n):\n'
-        '    return _("Run to the end"), _(TEMPLATE), ngettext("{n} run", "{n} runs", n), print("not a message")\n',
+        '    return _("Run to the end"), _(TEMPLATE), ngettext("{n} run", "{n} runs", n), print("not a message")\n'
+        'def head(_):\n'
+        '    return f"<th>{_(\'Unit\')}</th><td>{_(\'You\')}</td>"\n',
         encoding="utf-8")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "other.py").write_text('_("in a subfolder")\n', encoding="utf-8")
-    assert i18n.extract_messages(tmp_path) == {"{n} seeds left": None, "Run to the end": None, "{n} run": ("{n} runs",)}
+    assert i18n.extract_messages(tmp_path) == {"{n} seeds left": None, "Run to the end": None, "{n} run": ("{n} runs",), "Unit": None, "You": None}
 
 
 def test_missing_lists_untranslated_and_fuzzy_messages(tmp_path, monkeypatch):
@@ -221,11 +223,18 @@ def test_the_page_tables_are_read_from_source_as_the_modules_define_them():
     assert not set(QUANTITIES.values()) & set(found), "metric expressions are not messages"
 
 
-def test_table_messages_reads_keys_or_values_and_skips_what_is_absent(tmp_path):
-    (tmp_path / "menu.py").write_text('A = {"one": "x", 2: "y"}\nB: dict[str, str] = {"k": "shown", "j": "also shown"}\nC = ["not a dict"]\n',
-                                      encoding="utf-8")
-    tables = {"menu.py": {"A": "keys", "B": "values", "C": "values", "D": "keys"}, "gone.py": {"A": "keys"}}
-    assert i18n.table_messages(tmp_path, tables) == ["one", "shown", "also shown"]
+def test_table_messages_reads_keys_values_or_columns_and_skips_what_is_absent(tmp_path):
+    (tmp_path / "menu.py").write_text(
+        'A = {"one": "x", 2: "y"}\n'
+        'B: dict[str, str] = {"k": "shown", "j": "also shown"}\n'
+        'C = ["not a dict"]\n'
+        'ROWS: tuple = (("Growth", "Real GDP", "2021Q1 = 1", "higher"), ("Growth", "Real growth", "%/yr", "higher"))\n'
+        'BY_KIND = {int: ("field", "Owner", "quantity"), str: ("field", "", "other quantity")}\n',
+        encoding="utf-8")
+    tables = {"menu.py": {"A": "keys", "B": "values", "C": "values", "D": "keys", "ROWS": (0, 2), "BY_KIND": (1, 2, 7)},
+              "gone.py": {"A": "keys"}}
+    assert i18n.table_messages(tmp_path, tables) == ["one", "shown", "also shown", "Growth", "2021Q1 = 1", "%/yr", "Owner", "quantity",
+                                                     "other quantity"]
 
 
 # ------------------------------------------------------------------ the model card

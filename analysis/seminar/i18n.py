@@ -52,9 +52,10 @@ import gettext
 import io
 import re
 import string
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
+from typing import IO
 
 from babel.core import Locale
 from babel.messages.catalog import Catalog
@@ -237,6 +238,34 @@ N_ = mark
 """The gettext name of :func:`mark`, which extraction looks for: ``TEMPLATE = N_("{state} formally joins …")``."""
 
 
+def extract_python(fileobj: IO[bytes], keywords: Iterable[str], comment_tags: Iterable[str],
+                   options: dict[str, str]) -> Iterator[tuple[int, str, tuple[str | None, ...], list[str]]]:
+    """A Babel extraction method for Python modules that also finds the calls inside f-strings.
+
+    Babel's own ``python`` method reads tokens, and before Python 3.12 an
+    f-string is one token: ``f"<th>{_('Unit')}</th>"`` would go unseen. This
+    method reads the syntax tree instead. A call whose message is not a string
+    literal (``_(template)``) is skipped: its message is found where it is
+    written (``N_``) or listed by :func:`data_messages`.
+
+    Args:
+        fileobj: The module, opened in binary mode.
+        keywords: The names of the calls whose arguments are messages.
+        comment_tags: Not used (translator comments are not extracted).
+        options: ``encoding`` of the module (default UTF-8).
+
+    Yields:
+        Line, name of the call, and its positional arguments (string literals, else ``None``), as Babel expects.
+    """
+    names = set(keywords)
+    tree = ast.parse(fileobj.read().decode(options.get("encoding", "utf-8")))
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names]
+    for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
+        args = tuple(a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in call.args)
+        if args and args[0] is not None:
+            yield call.lineno, call.func.id, args, []
+
+
 def extract_messages(folder: Path = PACKAGE) -> dict[str, tuple[str, ...] | None]:
     """Every message of the ``_``, ``N_`` and ``ngettext`` calls (:data:`KEYWORDS`) in a folder's modules.
 
@@ -249,7 +278,7 @@ def extract_messages(folder: Path = PACKAGE) -> dict[str, tuple[str, ...] | None
     """
     found: dict[str, tuple[str, ...] | None] = {}
     for path in sorted(folder.glob("*.py")):
-        for _line, message, _comments, _context in extract_from_file("python", str(path), keywords=KEYWORDS):
+        for _line, message, _comments, _context in extract_from_file(extract_python, str(path), keywords=KEYWORDS):
             if isinstance(message, tuple):
                 found[message[0]] = tuple(message[1:])
             elif message:
@@ -257,23 +286,43 @@ def extract_messages(folder: Path = PACKAGE) -> dict[str, tuple[str, ...] | None
     return found
 
 
-TABLES: dict[str, dict[str, str]] = {
+Columns = str | tuple[int, ...]
+"""Which words of a table are messages: ``"keys"`` or ``"values"`` of a dictionary, or the columns (0-based)
+of each row, the rows being a dictionary's values or a tuple's or list's items."""
+
+TABLES: dict[str, dict[str, Columns]] = {
     "predict.py": {"QUANTITIES": "keys"},
     "play.py": {"MOVES": "values"},
     "figures.py": {"BLOC_LABELS": "values"},
     "regionmap.py": {"BLOC_NAMES": "values", "PLACE_NAMES": "values"},
+    "levers.py": {"SECTION_NAMES": "values", "EVENT_LEVERS": (1, 2)},
+    "scorecard.py": {"_ROWS": (0, 1, 2)},
 }
-"""Module → its dictionaries of words the page shows (``keys`` or ``values``): read from the source, as
-extraction reads the ``_`` calls, so that this module imports none of the page's modules."""
+"""Module → its tables of words the page shows: read from the source, as extraction reads the ``_`` calls,
+so that this module imports none of the page's modules."""
 
 
-def table_messages(folder: Path = PACKAGE, tables: dict[str, dict[str, str]] = TABLES) -> list[str]:
-    """The string keys or values of the dictionaries :data:`TABLES` names, read from the modules' source.
+def _strings(nodes: Iterable[ast.expr | None]) -> list[str]:
+    return [node.value for node in nodes if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value]
+
+
+def _table_words(table: ast.expr, columns: Columns) -> list[str]:
+    """The message words of one table literal."""
+    if isinstance(table, ast.Dict) and columns in ("keys", "values"):
+        return _strings(table.keys if columns == "keys" else table.values)
+    rows = table.values if isinstance(table, ast.Dict) else table.elts if isinstance(table, ast.Tuple | ast.List) else []
+    if isinstance(columns, str):
+        return []
+    return _strings(row.elts[k] for row in rows if isinstance(row, ast.Tuple | ast.List) for k in columns if k < len(row.elts))
+
+
+def table_messages(folder: Path = PACKAGE, tables: dict[str, dict[str, Columns]] = TABLES) -> list[str]:
+    """The words of the tables :data:`TABLES` names, read from the modules' source.
 
     Args:
         folder: The folder of the modules.
-        tables: Module file name → dictionary name → ``"keys"`` or ``"values"``; a module
-            or dictionary that does not exist adds nothing.
+        tables: Module file name → table name → its :data:`Columns`; a module or
+            table that does not exist adds nothing.
     """
     found: dict[str, None] = {}
     for module, names in tables.items():
@@ -282,9 +331,8 @@ def table_messages(folder: Path = PACKAGE, tables: dict[str, dict[str, str]] = T
             continue
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else getattr(node, "target", None)
-            if isinstance(target, ast.Name) and target.id in names and isinstance(node.value, ast.Dict):
-                items = node.value.keys if names[target.id] == "keys" else node.value.values
-                found.update(dict.fromkeys(i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)))
+            if isinstance(target, ast.Name) and target.id in names and isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                found.update(dict.fromkeys(_table_words(node.value, names[target.id])))
     return list(found)
 
 
