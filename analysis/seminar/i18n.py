@@ -235,7 +235,11 @@ def mark(message: str) -> str:
 
 
 N_ = mark
-"""The gettext name of :func:`mark`, which extraction looks for: ``TEMPLATE = N_("{state} formally joins …")``."""
+"""The gettext name of :func:`mark`, which extraction looks for: ``TEMPLATE = N_("{state} formally joins …")``.
+
+Extraction matches the call's name, not where it comes from: a module this one
+reads (:data:`TABLES`) may define its own identity ``N_`` instead of importing
+this one, and so keep out of an import circle."""
 
 
 def extract_python(fileobj: IO[bytes], keywords: Iterable[str], comment_tags: Iterable[str],
