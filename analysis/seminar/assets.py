@@ -94,7 +94,7 @@ def make_offline_folder(bundled: Path, target: Path) -> Path:
 
     Args:
         bundled: Solara's bundled asset folder.
-        target: An empty folder to fill.
+        target: The folder to fill: new, or empty (made if missing).
 
     Returns:
         ``target``.
@@ -102,6 +102,7 @@ def make_offline_folder(bundled: Path, target: Path) -> Path:
     Raises:
         OSError: If links cannot be made here (e.g. a file system without symbolic links).
     """
+    target.mkdir(parents=True, exist_ok=True)
     for entry in bundled.iterdir():
         (target / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
     for alias, package in ALIASES.items():
