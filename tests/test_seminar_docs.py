@@ -57,6 +57,11 @@ def original_of(path: Path) -> Path:
 
 TRANSLATIONS = [(original_of(path), path) for path in CHINESE]
 
+
+def document_id(path: Path) -> str:
+    """A test id that tells the English and the Chinese document of one name apart."""
+    return str(path.relative_to(ROOT))
+
 CLAIM_ID = re.compile(r"\b(?:CH25|SU23|ZE23|YA24|DE22)-\d{2,3}\b")
 DISCREPANCY_ID = re.compile(r"\b[XD]-\d{2}\b")
 FENCED = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -199,7 +204,7 @@ def test_every_english_document_has_its_chinese_version_under_the_same_name():
     assert sorted(p.name for p in SEMINAR_ZH.glob("*.md")) == sorted(p.name for p in SEMINAR.glob("*.md"))
 
 
-@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", DOCUMENTS, ids=document_id)
 def test_every_backticked_name_is_a_scenario_an_outcome_or_a_verb(path):
     allowed = library() | set(OUTCOMES) | set(SUMMARY) | known_verbs() | OTHER_WORDS
     unknown = sorted(backticked_identifiers(path) - allowed)
@@ -213,7 +218,7 @@ def test_every_scenario_named_resolves(name):
     assert resolved.scenario.name == name
 
 
-@pytest.mark.parametrize("path", [*DOCUMENTS, NOTEBOOK], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*DOCUMENTS, NOTEBOOK], ids=document_id)
 def test_every_claim_and_discrepancy_cited_is_in_the_registry(path):
     text = notebook_text() if path.suffix == ".ipynb" else text_of(path)
     registry = load_registry()
@@ -227,13 +232,13 @@ def test_every_claim_and_discrepancy_cited_is_in_the_registry(path):
 # ---------------------------------------------------- (c) the commands parse
 
 
-@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", DOCUMENTS, ids=document_id)
 def test_every_mention_of_run_py_is_a_whole_command(path):
     # A command broken across lines, or written without 'python', would escape the checks below.
     assert text_of(path).count("run.py") == len(commands(path)), f"{path.name}: write each command on one line as 'python run.py …'"
 
 
-@pytest.mark.parametrize(("path", "line"), COMMAND_LINES, ids=[f"{p.name}: {line}"[:110] for p, line in COMMAND_LINES])
+@pytest.mark.parametrize(("path", "line"), COMMAND_LINES, ids=[f"{document_id(p)}: {line}"[:110] for p, line in COMMAND_LINES])
 def test_every_command_parses_and_names_what_exists(path, line):
     args = shlex.split(line.removeprefix("python run.py"), comments=True)
     verb = args[0] if args else "run"
@@ -287,10 +292,6 @@ def check_names(args: argparse.Namespace) -> None:
 
 
 # ------------------------------------------------------ (d) what an exercise needs
-
-
-def document_id(path: Path) -> str:
-    return str(path.relative_to(ROOT / "docs"))
 
 
 @pytest.mark.parametrize("path", EXERCISES + EXERCISES_ZH, ids=document_id)
