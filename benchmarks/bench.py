@@ -9,6 +9,8 @@ Phases, in order (each can be chosen with ``--only`` or left out with ``--skip``
 * ``memory``: peak memory of the CLI's process tree, small vs ten-times larger batch (:mod:`benchmarks.memory`).
 * ``profile``: where one chunk's time goes (:mod:`benchmarks.profiling`).
 * ``calibration``: an ABC fit's runs/s against the engine's on the same runs (:mod:`benchmarks.calibration`).
+* ``seminar``: the seminar page's explore-view redraw, matplotlib figures vs Vega-Lite charts (CPU), and a class's
+  predict batch of 100 runs (:mod:`benchmarks.seminar`).
 
 Timed contenders are interleaved over rounds and each figure is the median;
 every figure carries its start method, chunk size and load. Tests run the
@@ -31,9 +33,10 @@ from multivector.benchmarks.modes import MODES, Sizes
 from multivector.benchmarks.pools import pools_phase
 from multivector.benchmarks.profiling import profile_phase
 from multivector.benchmarks.report import Report, format_report, load_average, machine, write_json
+from multivector.benchmarks.seminar import seminar_phase
 from multivector.benchmarks.throughput import throughput_phase
 
-PHASES = ("pools", "throughput", "chunks", "cli", "memory", "profile", "calibration")
+PHASES = ("pools", "throughput", "chunks", "cli", "memory", "profile", "calibration", "seminar")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -79,6 +82,7 @@ def run_phases(phases: list[str], report: Report, sizes: Sizes, args: argparse.N
         "memory": lambda: memory_phase(report, sizes, workers),
         "profile": lambda: profile_phase(report, sizes.profile_runs, args.top, args.py_spy),
         "calibration": lambda: calibration_phase(report, sizes, workers),
+        "seminar": lambda: seminar_phase(report, sizes),
     }
     for phase in phases:
         print(f"phase: {phase}", file=sys.stderr)
