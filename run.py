@@ -25,7 +25,7 @@ Installing the package (``pip install -e .``) makes this the ``multivector`` com
 Bad input ends with one line on standard error and a non-zero exit, never a traceback:
 exit 2 for bad input, 1 for a failed write, 130 for Ctrl-C.
 
-Default results folders lie under the results root (``results/`` of the project,
+Default results folders lie under the results root (``results/`` in the working directory,
 or ``--results-root``) and are checked to stay inside it; ``--overwrite``
 deletes only a folder that a batch of this project wrote (see
 :func:`ensemble.results.prepare_results_folder`).

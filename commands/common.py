@@ -21,7 +21,7 @@ from tqdm import tqdm
 from multivector.scenarios.errors import MISSING, show
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_RESULTS_ROOT = PROJECT_ROOT / "results"
+DEFAULT_RESULTS_ROOT = Path("results")
 DEFAULT_REPLICATES = 50
 DEFAULT_SAMPLES = 16
 DEFAULT_COMPARE_REPLICATES = 30

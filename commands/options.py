@@ -91,7 +91,7 @@ def add_out(parser: argparse.ArgumentParser, help: str) -> None:
 def add_results_root(parser: argparse.ArgumentParser) -> None:
     """``--results-root RESULTS_ROOT``: under which default results folders are made."""
     parser.add_argument("--results-root", type=Path, default=DEFAULT_RESULTS_ROOT, metavar="RESULTS_ROOT",
-                        help="folder under which default results folders are made (default: results/ of the project)")
+                        help="folder under which default results folders are made (default: results/ in the working directory)")
 
 
 def add_overwrite(parser: argparse.ArgumentParser, help: str) -> None:
