@@ -1,7 +1,12 @@
 """The seminar page as a person uses it: served in a child process, driven in a headless browser.
 
-Also a plain ``SolaraViz`` page around ``MultivectorModel`` as a Mesa user writes
-one (``tests/data/solaraviz_page.py``), served and driven the same way.
+A lecturer's questions, in order: does the page show the scenario asked for
+after Reset and Run; are the cards apart and the text large enough at 1366×768
+and 1920×1080; does the page speak Chinese; can two worlds be set side by side;
+can a class of three join, predict, see the pooled answers, export them and
+play a shared quarter. Also a plain ``SolaraViz`` page around ``MultivectorModel``
+as a Mesa user writes one (``tests/data/solaraviz_page.py``), served and driven
+the same way.
 
 Needs the ``playwright`` Python package (in the test extra) and Chromium on the PATH
 (``chromium`` or ``chromium-browser``; ``apt install chromium`` on Debian/Ubuntu). Without
@@ -14,6 +19,7 @@ temporary folder), to keep as artifacts.
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import re
 import shutil
@@ -29,7 +35,9 @@ from typing import Any
 
 import pytest
 
-from multivector.analysis.seminar.server import ROOT, start
+from multivector.analysis.seminar.classroom import CODE_ENV, TOKEN_ENV
+from multivector.analysis.seminar.i18n import translator
+from multivector.analysis.seminar.server import CLASS_ENV, ROOT, start
 
 PLAIN_PAGE = Path(__file__).resolve().parent / "data" / "solaraviz_page.py"
 """A plain SolaraViz page around MultivectorModel, as a Mesa user writes one."""
@@ -139,88 +147,278 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture
-def page(browser, url):
-    """A fresh session on the page, once its controls and first figures are drawn."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+CLASS_CODE = "K7M3QX"
+"""The join code the class-mode server is started with (as ``run.py viz --class`` would make one)."""
+CLASS_TOKEN = "lecturer-secret-for-the-browser-test"
+"""Its lecturer token."""
+
+
+@pytest.fixture(scope="module")
+def class_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The page served in class mode, as ``run.py viz --class`` serves it (here on this machine only)."""
+
+    def launch(port: int, **popen: Any) -> subprocess.Popen:
+        environment = {**os.environ, CLASS_ENV: f"http://127.0.0.1:{port}/", CODE_ENV: CLASS_CODE, TOKEN_ENV: CLASS_TOKEN}
+        return start(port, env=environment, **popen)
+
+    with _serving(tmp_path_factory, "class-server", launch) as address:
+        yield address
+
+
+def _open(browser, url: str, width: int = 1366, height: int = 768):
+    """A new browser context and its page at ``url``, once the controls are drawn."""
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
     tab = context.new_page()
     tab.set_default_timeout(UI_MS)
     tab.goto(url)
-    tab.get_by_text("Controls", exact=True).first.wait_for()
-    tab.wait_for_function("document.querySelectorAll('img').length >= 4")
+    tab.get_by_role("button", name="Step one quarter").wait_for()
+    return context, tab
+
+
+@pytest.fixture
+def page(browser, url):
+    """A fresh session on the page at a projector's 1366×768, once its controls and first charts are drawn."""
+    context, tab = _open(browser, url)
+    _charts_drawn(tab)
     yield tab
     context.close()
 
 
-def _quarter(page) -> str:
-    return page.locator(".seminar-quarter").inner_text()
+def _charts_drawn(tab, at_least: int = 4) -> None:
+    """Wait until Vega-Lite has drawn at least this many charts (each an SVG or a canvas inside its embed)."""
+    tab.wait_for_function("n => document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= n", arg=at_least)
 
 
-def _image_sources(page) -> list[str]:
-    return page.eval_on_selector_all("img", "els => els.map(e => e.src)")
+def _run_card_quarter(tab) -> str:
+    return tab.locator(".seminar-quarter").first.inner_text()
 
 
-def test_explore_tab_renders_the_views(page, shots):
-    for title in ("Alignment by bloc", "Headline outcomes", "Corridors", "Formats", "Event log", "Model Parameters"):
+def _headline(tab) -> str:
+    return tab.locator(".seminar-headline").first.inner_text()
+
+
+def _choose(tab, label: str, option: str) -> None:
+    """Pick an option of the Vuetify select labelled ``label``."""
+    tab.locator(".v-select").filter(has_text=label).first.click()
+    tab.get_by_role("option", name=option).first.click()
+
+
+def test_explore_shows_plain_words_and_no_mesa_internals(page, shots):
+    for title in ("Alignment by bloc", "Headline outcomes", "Event log", "Transport corridors", "Cooperation formats", "Levers"):
         assert page.get_by_text(title, exact=True).first.is_visible(), title
-    assert page.get_by_text("sanctions.secondary_cost").first.is_visible()
-    assert _quarter(page) == "nothing yet"
-    page.screenshot(path=shots / "01-explore-start.png", full_page=True)
+    body = page.inner_text("body")
+    for internal in ("Play Interval", "Render Interval", "Use Threads", "PAGE 0", "Model Parameters", "sanctions.secondary_cost",
+                     "powers.RUS", "This website runs on"):
+        assert internal not in body, internal
+    assert page.get_by_text("Sanctions — secondary cost").first.is_visible()
+    assert page.get_by_text("Russia — capacity growth").first.is_visible()
+    assert "-2 %/yr" in body, "a lever shows its value with its unit"
+    assert "Kazakhstan" in body and "KAZ" not in body, "states by name, not code"
+    page.screenshot(path=shots / "01-explore-start-1366.png")
 
 
-def test_step_advances_a_quarter_and_redraws(page, shots):
-    before = _image_sources(page)
-    page.get_by_role("button", name="Step").click()
+def test_every_view_redraws_on_every_step(page, shots):
+    page.get_by_role("button", name="Step one quarter").click()
     page.locator(".seminar-quarter", has_text="2021Q1").wait_for()
-    page.wait_for_function("before => document.querySelector('img') && [...document.querySelectorAll('img')]"
-                           ".some((e, i) => e.src !== before[i])", arg=before)
+    assert "simulated through 2021Q1" in _headline(page)
+    page.get_by_text("The region in 2021Q1").wait_for()
     page.get_by_role("button", name="Run to the end").click()
     page.locator(".seminar-quarter", has_text="2030Q4").wait_for()
-    log = page.get_by_text("sanctions package on Russia (intensity 0.7)").first
-    log.wait_for()
-    assert page.get_by_text("unrest in Kazakhstan (severity 0.9)").first.is_visible()
-    page.screenshot(path=shots / "02-explore-run-to-end.png", full_page=True)
+    assert "simulated through 2030Q4" in _headline(page)
+    page.get_by_text("The region in 2030Q4").wait_for()
+    entry = page.locator(".seminar-log li", has_text="sanctions package on Russia (intensity 0.7)").first
+    entry.wait_for()
+    entry.locator("summary").first.click()
+    assert re.search(r"why: [A-Z]{2}\d{2}-\d{2}", entry.inner_text()), "each event names the claims behind it"
+    page.screenshot(path=shots / "02-explore-run-to-end-1366.png", full_page=True)
 
 
-def test_switching_scenario_rebuilds_model_and_sliders(page, shots):
-    page.locator(".v-select").filter(has_text="Scenario").first.click()
-    page.get_by_role("option", name="sanctions_escalation").click()
-    page.get_by_text("Sanctions escalation", exact=False).first.wait_for()
-    page.get_by_text("Controls", exact=True).first.wait_for()
-    assert _quarter(page) == "nothing yet"
-    page.get_by_role("button", name="Step").click()
+def test_reset_keeps_the_scenario_seed_and_levers(page, shots):
+    title = "Sanctions escalation: fuller packages and harder secondary enforcement from 2025"
+    _choose(page, "Scenario", title)
+    page.locator(".seminar-headline", has_text=title).wait_for()
+    assert page.get_by_text("Sanctions package on Russia — intensity, from 2025Q1").first.is_visible(), "the scenario's own levers"
+    seed = page.get_by_label("Seed (chance: unrest, format upgrades, designations)")
+    seed.fill("5")
+    seed.press("Enter")
+    page.locator(".seminar-headline", has_text="Seed 5").wait_for()
+    page.get_by_role("button", name="Run a year").click()
+    page.locator(".seminar-quarter", has_text="2021Q4").wait_for()
+    page.get_by_role("button", name="Reset").click()
+    page.locator(".seminar-quarter", has_text="the start").wait_for()
+    assert title in _headline(page) and "Seed 5" in _headline(page), "Reset keeps the scenario and the seed"
+    page.get_by_role("button", name="Run to the end").click()
+    page.locator(".seminar-quarter", has_text="2030Q4").wait_for()
+    assert title in _headline(page), "a run after Reset is the chosen scenario's"
+    assert page.get_by_text("Sanctions package on Russia — intensity, from 2025Q1").first.is_visible()
+    page.get_by_text("sanctions package on Russia (intensity 0.95)").first.wait_for()
+    page.screenshot(path=shots / "03-reset-keeps-the-scenario.png", full_page=True)
+
+
+OVERLAP_JS = """() => {
+  const boxes = [...document.querySelectorAll('.seminar-card')].map(e => e.getBoundingClientRect())
+    .filter(b => b.width > 0 && b.height > 0);
+  const hits = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    const w = Math.min(a.right, b.right) - Math.max(a.left, b.left), h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    if (w > 1 && h > 1) hits.push([i, j, Math.round(w), Math.round(h)]);
+  }
+  return {count: boxes.length, hits};
+}"""
+"""Every pair of visible cards whose boxes overlap by more than a pixel each way."""
+
+SMALL_TEXT_JS = """() => [...document.querySelectorAll('.seminar-page *')]
+  .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && e.getClientRects().length)
+  .filter(e => parseFloat(getComputedStyle(e).fontSize) < 14)
+  .map(e => e.tagName + ': ' + e.textContent.trim().slice(0, 40) + ' (' + getComputedStyle(e).fontSize + ')')"""
+"""Visible page text (outside the charts, which Vega draws) set in less than 14 px."""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)], ids=["projector-1366x768", "full-hd-1920x1080"])
+def test_cards_never_overlap_and_text_is_at_least_14_px(browser, url, shots, width, height):
+    context, tab = _open(browser, url, width, height)
+    try:
+        tab.get_by_role("button", name="Run to the end").click()
+        tab.locator(".seminar-quarter", has_text="2030Q4").wait_for()
+        _charts_drawn(tab)
+        layout = tab.evaluate(OVERLAP_JS)
+        assert layout["count"] >= 9, layout
+        assert not layout["hits"], f"overlapping cards at {width}×{height}: {layout['hits']}"
+        assert not tab.evaluate(SMALL_TEXT_JS), tab.evaluate(SMALL_TEXT_JS)[:10]
+        tab.get_by_text("Presentation mode (larger type)").click()
+        tab.wait_for_function("parseFloat(getComputedStyle(document.querySelector('.seminar-page')).fontSize) >= 20")
+        assert not tab.evaluate(OVERLAP_JS)["hits"], "presentation mode keeps the cards apart"
+        tab.screenshot(path=shots / f"04-layout-{width}x{height}-presentation.png")
+        tab.get_by_role("button", name="Dark").click()
+        tab.wait_for_function("getComputedStyle(document.querySelector('.seminar-page')).backgroundColor === 'rgb(18, 18, 18)'")
+        tab.screenshot(path=shots / f"05-layout-{width}x{height}-dark.png")
+    finally:
+        context.close()
+
+
+def test_the_language_switch_turns_the_page_chinese(page, shots):
+    zh = translator("zh")
+    _choose(page, "Language", "中文")
+    page.get_by_role("tab", name=zh("Explore")).wait_for()
+    for message in ("Side by side", "Predict, then run", "Step one quarter", "Event log"):
+        assert page.get_by_text(zh(message)).first.is_visible(), message
+    assert zh("Kazakhstan") in page.inner_text("body")
+    page.get_by_role("button", name=zh("Step one quarter")).click()
     page.locator(".seminar-quarter", has_text="2021Q1").wait_for()
-    page.screenshot(path=shots / "03-scenario-switched.png", full_page=True)
+    page.get_by_role("tab", name=zh("Model card")).click()
+    page.screenshot(path=shots / "06-chinese.png")
 
 
-def test_predict_then_run_shows_the_distribution(page, shots):
+def test_side_by_side_draws_two_worlds_on_the_same_axes(page, shots):
+    page.get_by_role("tab", name="Side by side").click()
+    page.get_by_text("Other scenario").first.wait_for()
+    _charts_drawn(page, 5)
+    svg_text = page.eval_on_selector_all(".vega-embed svg", "els => els.map(e => e.textContent).join(' ')")
+    assert "Baseline 2021–2030" in svg_text and "De-Russification" in svg_text, "the legend names both scenarios"
+    page.get_by_role("button", name="Against this scenario with a claim switched off").click()
+    page.get_by_text("Claim switched off").first.wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('.vega-embed svg')].some(e => e.textContent.includes(', without '))")
+    page.screenshot(path=shots / "07-side-by-side.png", full_page=True)
+
+
+def test_predict_then_run_labels_a_typed_metric_as_typed(page, shots):
     page.get_by_role("tab", name="Predict, then run").click()
     prediction = page.get_by_label("Your prediction")
     prediction.fill("0.4")
     prediction.press("Enter")
-    page.get_by_role("button", name="Run 20 seeds").click()
+    page.get_by_role("button", name="Run the model 100 times").click()
     verdict = page.locator(".seminar-verdict")
     verdict.wait_for()
-    assert "of 20 runs lie above your prediction 0.4" in verdict.inner_text()
-    page.screenshot(path=shots / "04-predict-then-run.png", full_page=True)
+    assert "of 100 runs lie above your prediction 0.4" in verdict.inner_text()
+    metric = page.get_by_label("Metric (the model's syntax; edit it to ask something else)")
+    metric.fill("influence[power=GBR]@2026")
+    metric.press("Enter")
+    page.get_by_role("button", name="Run the model 100 times").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.vega-embed svg')].some(e => e.textContent.includes('influence[power=GBR]@2026'))")
+    svg_text = page.eval_on_selector_all(".vega-embed svg", "els => els.map(e => e.textContent).join(' ')")
+    assert "Russia's security share in Tajikistan" not in svg_text, "a typed metric is not shown under the menu's label"
+    page.screenshot(path=shots / "08-predict-then-run.png", full_page=True)
 
 
-def test_play_mode_moves_one_quarter_against_the_model(page, shots):
+def test_play_mode_ends_in_a_scorecard_not_the_models_utility(page, shots):
     page.get_by_role("tab", name="Play a state").click()
     page.get_by_role("button", name="Start a new game").click()
-    page.locator(".v-select").filter(has_text="security: this quarter").first.click()
-    page.get_by_role("option", name="lean to the West").click()
-    page.get_by_role("button", name="Play one quarter").click()
-    score = page.locator(".seminar-play", has_text="Played through 2021Q1")
-    score.wait_for()
-    assert "the model's rule" in score.inner_text()
-    page.screenshot(path=shots / "05-play-one-quarter.png", full_page=True)
+    _choose(page, "Security this quarter", "lean to the West")
+    page.get_by_role("button", name="Play one year").click()
+    page.locator(".seminar-play", has_text="played through 2021Q4").wait_for()
+    table = page.locator(".seminar-table").first
+    table.wait_for()
+    text = table.inner_text()
+    for row in ("Autonomy", "Regime security", "Growth", "Sanctions exposure", "Goodwill"):
+        assert row in text, row
+    assert "utility" not in page.locator(".seminar-play").inner_text().lower()
+    page.screenshot(path=shots / "09-play-scorecard.png", full_page=True)
+
+
+def test_a_class_of_three_joins_predicts_exports_and_plays_a_quarter(browser, class_url, shots, tmp_path):
+    lecturer_context, lecturer = _open(browser, f"{class_url}?lecturer={CLASS_TOKEN}", 1366, 768)
+    students = [_open(browser, class_url, 1000, 800) for _ in range(3)]
+    try:
+        lecturer.get_by_role("tab", name="Class").click()
+        lecturer.locator(".seminar-joincode", has_text=CLASS_CODE).wait_for()
+        for k, (_context, tab) in enumerate(students):
+            tab.get_by_role("tab", name="Class").click()
+            assert tab.locator(".seminar-joincode").count() == 0, "a student never sees the join code panel"
+            assert tab.get_by_role("button", name="Open the question to the class").count() == 0, "no lecturer controls"
+            tab.get_by_label("Your name").fill(f"Student {k + 1}")
+            tab.get_by_label("Join code").fill(CLASS_CODE.lower())
+            tab.get_by_role("button", name="Join", exact=True).click()
+            tab.get_by_text(f"Class: you are Student {k + 1}").wait_for()
+        lecturer.get_by_text("3 joined").wait_for()
+        lecturer.get_by_role("button", name="Open the question to the class").click()
+        for k, (_context, tab) in enumerate(students):
+            tab.get_by_role("button", name="Send my prediction").wait_for()
+            answer = tab.get_by_label("Your prediction")
+            answer.fill(str(0.2 + 0.2 * k))
+            answer.press("Enter")
+            tab.get_by_role("button", name="Send my prediction").click()
+            tab.locator(".seminar-sent").wait_for()
+        lecturer.get_by_text("3 answers so far").wait_for()
+        lecturer.get_by_role("button", name="Close and run the model").click()
+        lecturer.locator(".seminar-verdict", has_text="3 answers").wait_for()
+        _charts_drawn(lecturer, 1)
+        for _context, tab in students:
+            tab.locator(".seminar-verdict").wait_for()
+        with lecturer.expect_download() as download:
+            lecturer.get_by_text("Export the answers (CSV)").click()
+        exported = tmp_path / "predictions.csv"
+        download.value.save_as(exported)
+        rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+        assert sorted(row["student"] for row in rows) == ["Student 1", "Student 2", "Student 3"], rows[:1]
+        lecturer.screenshot(path=shots / "10-class-lecturer-round.png", full_page=True)
+        for state, (_context, tab) in zip(("Kazakhstan", "Uzbekistan", "Kyrgyzstan"), students, strict=True):
+            tab.get_by_role("button", name=f"Play {state}").click()
+            tab.get_by_text(f"You govern {state}.").wait_for()
+        seconds = lecturer.get_by_label("Seconds per quarter")
+        seconds.fill("0")
+        seconds.press("Enter")
+        lecturer.get_by_role("button", name="Start the game").click()
+        lecturer.locator(".seminar-game", has_text="Playing 2021Q1: 0 of 3").wait_for()
+        for _context, tab in students:
+            tab.get_by_role("button", name="Send my moves for 2021Q1").click()
+        lecturer.locator(".seminar-game", has_text="Playing 2021Q2").wait_for()
+        for _context, tab in students:
+            tab.locator(".seminar-game", has_text="Playing 2021Q2").wait_for()
+        students[0][1].screenshot(path=shots / "11-class-student-game.png", full_page=True)
+        lecturer.screenshot(path=shots / "12-class-lecturer-game.png", full_page=True)
+    finally:
+        for context, _tab in students:
+            context.close()
+        lecturer_context.close()
 
 
 def test_model_card_tab(page, shots):
     page.get_by_role("tab", name="Model card").click()
     page.get_by_text("Multivector", exact=False).last.wait_for()
-    page.screenshot(path=shots / "06-model-card.png", full_page=True)
+    page.screenshot(path=shots / "13-model-card.png", full_page=True)
+
+
 
 
 def _plot_source(page) -> str:
@@ -252,7 +450,7 @@ def test_a_plain_solaraviz_page_around_the_model_renders_and_steps(browser, plai
             tab.locator(".plain-quarter", has_text=quarter).wait_for()
             tab.wait_for_function("before => [...document.querySelectorAll('img')].map(e => e.src).join() !== before", arg=before)
         assert _mesa_counter(tab, 4).is_visible()
-        tab.screenshot(path=shots / "07-plain-solaraviz-four-steps.png", full_page=True)
+        tab.screenshot(path=shots / "14-plain-solaraviz-four-steps.png", full_page=True)
         tab.get_by_role("button", name="Reset").click()  # Mesa rebuilds the model from model_params: MultivectorModel(**params)
         _mesa_counter(tab, 0).wait_for()
         tab.locator(".plain-quarter", has_text="nothing yet").wait_for()
@@ -294,9 +492,9 @@ def test_predict_then_run_over_a_posterior(browser, posterior_url, shots):
     page.goto(posterior_url)
     page.get_by_role("tab", name="Predict, then run").click()
     page.get_by_text("Draw what we do not know from the calibration", exact=False).wait_for()
-    page.get_by_role("button", name="Run 20 posterior draws").click()
+    page.get_by_role("button", name="Run the model 100 times").click()
     verdict = page.locator(".seminar-verdict")
     verdict.wait_for()
     assert "The runs are posterior draws, each on its own seed." in verdict.inner_text()
-    page.screenshot(path=shots / "04b-predict-over-the-posterior.png", full_page=True)
+    page.screenshot(path=shots / "08b-predict-over-the-posterior.png", full_page=True)
     context.close()
