@@ -241,6 +241,41 @@ def test_viz_serves_the_seminar_page_and_prints_its_address():
         process.wait(timeout=30)
 
 
+def test_viz_reaches_beyond_this_machine_only_in_class_mode():
+    """Without --class a host other than a loopback address is refused, before any server starts."""
+    done = run_cli("viz", "--host", "0.0.0.0", "--port", "1")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        "error: <command line>: --host: the page reaches beyond this machine only in class mode; got '0.0.0.0', "
+        "expected 127.0.0.1, or add --class (a join code is made before the page listens)"]
+
+
+def test_viz_class_prints_the_lecturers_address_and_a_join_code_before_serving():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "viz", "--class", "--host", "127.0.0.1", "--port", str(port)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        lines = [process.stdout.readline() for _ in range(3)]
+        assert lines[0].startswith("Multivector seminar, class mode"), lines
+        lecturer = re.search(r"lecturer \(keep this address to yourself\): (http://127\.0\.0\.1:\d+/\?lecturer=\S+)", lines[1])
+        code = re.search(r"students open http://127\.0\.0\.1:\d+/ and join with the code ([A-Z2-9]{6})$", lines[2].strip())
+        assert lecturer and code, lines
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(lecturer.group(1), timeout=5) as response:
+                    assert response.status == 200
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "the page did not come up"
+                time.sleep(0.5)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+
+
 def test_the_command_lines_design_choices_are_the_designs_the_package_offers():
     from multivector.commands import run
     from multivector.scenarios.designs import DESIGNS

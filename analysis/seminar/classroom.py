@@ -46,8 +46,9 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 
+from multivector.analysis.seminar.levers import library, scenario_with
 from multivector.analysis.seminar.play import DOMAINS, Player, SeminarModel, checked_moves, model_kwargs
-from multivector.analysis.seminar.predict import ROOT_SEED, checked_metric, library, run_prediction, scenario_with
+from multivector.analysis.seminar.predict import ROOT_SEED, checked_metric, run_prediction
 from multivector.analysis.seminar.scorecard import Scorecard, reference_run, scorecard
 from multivector.model.errors import InputError
 from multivector.model.params import Scenario

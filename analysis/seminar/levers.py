@@ -15,11 +15,12 @@ import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
+from multivector.analysis.seminar.predict import library
 from multivector.analysis.seminar.sources import ClaimNote, claim_notes
 from multivector.model.events import CapacityShock, EnforcementStep, ParameterChange, SanctionsPackage, TimelineEvent
 from multivector.model.params import COLLECTIONS, SECTIONS, Scenario, Spec, specs_of
 from multivector.model.tables import field_spec
-from multivector.scenarios import Resolved, load_scenario, resolve
+from multivector.scenarios import Resolved, load_scenario
 from multivector.scenarios.designs import Factor, factors_of
 
 MAX_LEVERS = 6
@@ -100,12 +101,6 @@ class Lever:
     def shown(self, value: float) -> str:
         """A value with its unit: ``-2.0 %/yr``; no unit shown for a plain number."""
         return f"{value:g}" if self.unit in ("1", "") else f"{value:g} {self.unit}"
-
-
-@functools.lru_cache(maxsize=32)
-def library(name: str) -> Resolved:
-    """A library scenario resolved once per process (the page asks for it on every render)."""
-    return resolve(name)
 
 
 @functools.lru_cache(maxsize=32)

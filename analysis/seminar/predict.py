@@ -12,7 +12,6 @@ import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 import numpy as np
 
@@ -22,8 +21,7 @@ from multivector.ensemble.executors import Serial
 from multivector.model.calendar import quarter_range
 from multivector.model.metrics import Metric, parse_metric
 from multivector.model.params import Scenario
-from multivector.scenarios import Resolved, load_scenario, resolve
-from multivector.scenarios.designs import Factor, factors_of
+from multivector.scenarios import Resolved, resolve
 
 QUANTITIES: dict[str, str] = {
     "Russia's security share in Tajikistan, 2026": "alignment[state=TJK,domain=security,power=RUS]@2026",
@@ -45,20 +43,6 @@ ROOT_SEED = 2026
 
 POSTERIOR_ENV = "MULTIVECTOR_POSTERIOR"
 """Environment variable through which ``run.py viz --posterior FILE`` hands the page a calibration posterior."""
-
-SLIDERS = 4
-"""Sliders offered: the scenario's levers, topped up with key uncertainties to this many."""
-
-PREFERRED_UNCERTAINTIES: tuple[str, ...] = (
-    "powers.RUS.standing",
-    "powers.RUS.capacity_growth",
-    "powers.CHN.capacity_growth",
-    "sanctions.deterrence",
-    "institutions.leverage_per_format",
-    "domestic.rivalry",
-)
-"""Uncertainties worth a slider first, in order: the articles' most contested quantities."""
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -95,36 +79,6 @@ class Verdict:
 def library(name: str) -> Resolved:
     """A library scenario resolved once per process (the page asks for it on every render)."""
     return resolve(name)
-
-
-def sliders_of(name: str) -> list[Factor]:
-    """The quantities a page offers as sliders: the scenario's levers, topped up with key uncertainties.
-
-    Args:
-        name: A library scenario name.
-    """
-    resolved = library(name)
-    levers = factors_of(resolved, "lever")
-    uncertain = {f.name: f for f in factors_of(resolved, "uncertainty")}
-    extra = [uncertain[p] for p in PREFERRED_UNCERTAINTIES if p in uncertain]
-    return levers + extra[: max(SLIDERS - len(levers), 0)]
-
-
-def defaults_of(name: str, factors: list[Factor]) -> dict[str, float]:
-    """The scenario's own value of each slider quantity (dotted path → value)."""
-    data: Any = library(name).data
-    values = {}
-    for factor in factors:
-        node = data
-        for key in factor.path:
-            node = node[key]
-        values[factor.name] = float(node["value"] if isinstance(node, dict) else node)
-    return values
-
-
-def scenario_with(name: str, values: dict[str, float]) -> Scenario:
-    """A library scenario with slider values (dotted path → value), validated."""
-    return load_scenario(name, overrides=dict(values)) if values else load_scenario(name)
 
 
 def checked_metric(text: str, scenario: Scenario) -> Metric:
