@@ -1,4 +1,8 @@
-"""Matplotlib figures of the seminar page, drawn from a model's outcomes up to its current quarter.
+"""Matplotlib figures of the first seminar page, drawn from a model's outcomes up to its current quarter.
+
+The page now draws Vega-Lite charts (:mod:`charts`); these figures remain as the
+benchmark's reference for what a redraw cost before (``run.py bench --only seminar``)
+and for static use in a notebook.
 
 Every figure spans the scenario's whole horizon on the x axis, so stepping the
 model visibly extends the curves. Figures are built with
