@@ -56,10 +56,27 @@ def test_chinese_translates_a_known_message_and_leaves_an_unknown_one_in_english
     assert _("a message no catalogue has") == "a message no catalogue has"
 
 
-def test_chinese_plurals_have_one_form():
-    ngettext = i18n.plural_translator("zh")
-    assert ngettext("{n} run", "{n} runs", 1).format(n=1) == "1 次运行"
-    assert ngettext("{n} run", "{n} runs", 20).format(n=20) == "20 次运行"
+@pytest.fixture
+def own_catalogues(tmp_path, monkeypatch):
+    """A locale folder of the test's own, and translations compiled afresh from it."""
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.translations.cache_clear()
+    yield tmp_path
+    i18n.translations.cache_clear()
+
+
+def test_plurals_follow_each_language_s_rule(own_catalogues, monkeypatch):
+    monkeypatch.setitem(i18n.LANGUAGES, "ru", "Русский")
+    for lang, forms in (("zh", ("{n} 次运行",)), ("ru", ("{n} прогон", "{n} прогона", "{n} прогонов"))):
+        catalog = i18n.new_catalogue(lang)
+        catalog.add(("{n} run", "{n} runs"), forms)
+        i18n._write(catalog, own_catalogues / lang / "LC_MESSAGES" / "seminar.po")
+    chinese = i18n.plural_translator("zh")
+    assert [chinese("{n} run", "{n} runs", n).format(n=n) for n in (1, 2, 20)] == ["1 次运行", "2 次运行", "20 次运行"]
+    russian = i18n.plural_translator("ru")
+    assert [russian("{n} run", "{n} runs", n).format(n=n) for n in (1, 3, 5, 21)] == ["1 прогон", "3 прогона", "5 прогонов", "21 прогон"]
+    english = i18n.plural_translator("en")
+    assert [english("{n} run", "{n} runs", n).format(n=n) for n in (1, 2)] == ["1 run", "2 runs"]
 
 
 @pytest.mark.parametrize("lang", ["ru", "", "EN", "zh-CN", "chinese"])
@@ -284,3 +301,11 @@ def test_updating_the_catalogues_keeps_every_translation_of_a_current_message(tm
         assert i18n.missing(lang, current) == []
         merged = i18n.read_catalogue(lang)
         assert set(english_ids(merged)) == set(current), "the merged catalogue lists exactly the template's messages"
+
+
+def test_every_unmarked_message_is_still_written_in_the_page():
+    gone = [message for message in i18n.UNMARKED if message not in i18n.literals()]
+    assert not gone, f"no module writes these any more: remove them from i18n.UNMARKED (or fix their text): {gone}"
+    found = set(i18n.extract_messages())
+    marked = [message for message in i18n.UNMARKED if message in found]
+    assert not marked, f"extraction finds these now: remove them from i18n.UNMARKED: {marked}"

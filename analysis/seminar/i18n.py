@@ -27,8 +27,9 @@ build step. Untranslated and fuzzy entries fall back to English.
 After the page's strings change, :func:`update_template` re-extracts the
 messages (the ``_``, ``N_`` and ``ngettext`` calls in this package's modules, plus
 :func:`data_messages`) into the template, and :func:`update_catalogues` merges
-it into every catalogue: new messages arrive empty, changed ones marked fuzzy,
-and the tests list each one still to translate. ``python -m
+it into every catalogue: new messages arrive empty, changed ones marked fuzzy
+(with the old translation to start from), gone ones dropped, and the tests
+list each one still to translate. ``python -m
 multivector.analysis.seminar.i18n`` does both. (``babel.cfg`` at the project
 root maps the same files for Babel's own ``pybabel extract``.)
 
@@ -301,9 +302,40 @@ TABLES: dict[str, dict[str, Columns]] = {
     "regionmap.py": {"BLOC_NAMES": "values", "PLACE_NAMES": "values"},
     "levers.py": {"SECTION_NAMES": "values", "EVENT_LEVERS": (1, 2)},
     "scorecard.py": {"_ROWS": (0, 1, 2)},
+    "explore.py": {"DOMAIN_WORDS": "values"},
+    "play_tab.py": {"DOMAIN_WORDS": "values"},
+    "narrative.py": {"LEADER_TEMPLATES": "values"},
 }
 """Module → its tables of words the page shows: read from the source, as extraction reads the ``_`` calls,
-so that this module imports none of the page's modules."""
+so that this module need not import the page's modules (of which it imports only ``levers``, for words it computes)."""
+
+
+UNMARKED: tuple[str, ...] = (
+    "{power}'s capacity in the region rises by {percent:.0f}%",
+    "{power}'s capacity in the region falls by {percent:.0f}%",
+    "; {power} intervenes, {state}'s security alignment with {power} rises ({shift})",
+    "; {power} intervenes, {state}'s security alignment with {power} falls ({shift})",
+    "{state} formally joins Western sanctions on Russia",
+    "{state} stops applying Western sanctions on Russia",
+    "seeds",
+    "posterior draws, each on its own seed",
+    "Goodwill",
+    "multiple of 2021",
+)
+"""Messages the page's modules write in a variable and translate later without marking them with ``N_``
+(the event log's alternative templates, what a prediction's runs vary over, the scorecard's goodwill rows).
+Once a module marks one, extraction finds it and it can leave this list; the tests check that each still
+occurs in the modules' source."""
+
+
+def literals(folder: Path = PACKAGE) -> set[str]:
+    """Every string literal of a folder's modules (this one excepted)."""
+    found: set[str] = set()
+    for path in folder.glob("*.py"):
+        if path.name != Path(__file__).name:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found.update(node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str))
+    return found
 
 
 def _strings(nodes: Iterable[ast.expr | None]) -> list[str]:
@@ -343,11 +375,14 @@ def table_messages(folder: Path = PACKAGE, tables: dict[str, dict[str, Columns]]
 def data_messages() -> list[str]:
     """Strings that reach the page as data and are translated there.
 
-    Every library scenario's title, question and names of states, powers,
-    corridors and formats; the domains and enforcement stages; and the words
-    of :data:`TABLES` (the quantities of "Predict, then run", the moves of
-    "Play a state", the blocs, the map's places).
+    Every library scenario's title, question, names of states, powers,
+    corridors and formats, and the words of its levers (whose quantity, what it
+    means, the labelled assumption behind its value); the domains and
+    enforcement stages; and the words of :data:`TABLES` (the quantities of
+    "Predict, then run", the moves of "Play a state", the blocs, the map's
+    places, the scorecard's rows); and :data:`UNMARKED`.
     """
+    from multivector.analysis.seminar.levers import levers_of
     from multivector.model.events import STAGES
     from multivector.model.params import DOMAINS
     from multivector.scenarios import list_scenarios, load_scenario, resolve
@@ -359,7 +394,9 @@ def data_messages() -> list[str]:
         scenario = load_scenario(name)
         for kind in (scenario.states, scenario.powers, scenario.corridors, scenario.formats):
             found.update(dict.fromkeys(item.name or code for code, item in kind.items()))
-    found.update(dict.fromkeys([*DOMAINS, "none", *STAGES, *table_messages()]))
+        for lever in levers_of(name):
+            found.update(dict.fromkeys(text for text in (lever.owner, lever.quantity, lever.doc, lever.assumption) if text))
+    found.update(dict.fromkeys([*DOMAINS, "none", *STAGES, *table_messages(), *UNMARKED]))
     return list(found)
 
 
@@ -395,11 +432,13 @@ def update_template(path: Path = TEMPLATE) -> Catalog:
     return catalog
 
 
-def update_catalogues(pot: Path = TEMPLATE) -> list[Path]:
-    """Merge the template into every language's catalogue: new messages empty, changed ones fuzzy, gone ones obsolete.
+def update_catalogues(pot: Path = TEMPLATE, keep_obsolete: bool = False) -> list[Path]:
+    """Merge the template into every language's catalogue: new messages empty, changed ones fuzzy, gone ones dropped.
 
     Args:
         pot: The template to merge.
+        keep_obsolete: Keep the translations of messages the page no longer shows,
+            as ``#~`` entries at the end of the catalogue (the history keeps them anyway).
 
     Returns:
         The catalogues rewritten.
@@ -412,6 +451,8 @@ def update_catalogues(pot: Path = TEMPLATE) -> list[Path]:
             continue
         catalog = read_catalogue(lang)
         catalog.update(tmpl, update_header_comment=False)
+        if not keep_obsolete:
+            catalog.obsolete.clear()
         _write(catalog, catalogue_path(lang))
         written.append(catalogue_path(lang))
     return written
