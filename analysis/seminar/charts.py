@@ -369,11 +369,14 @@ def headline_chart(model: SeminarModel, other: SeminarModel | None = None, *, na
     bounds = base.mark_point(opacity=0).encode(x=alt.X("year:Q"), y=alt.Y("bound:Q")).transform_filter("isValid(datum.bound)")
     panel_width = max((width - 2 * 50 - 20) // 2, 160)
     layers = [lines, bounds] if any(m.t for _label, m in drawn) else [bounds]  # no line before the first quarter
-    chart = alt.layer(*layers, data=_data(rows)).properties(width=panel_width, height=110).facet(
+    # Built with the constructors: each .properties()/.facet()/.resolve_*() call copies and validates the chart again.
+    chart = alt.FacetChart(
+        data=_data(rows), spec=alt.LayerChart(layer=layers, width=panel_width, height=110),
         facet=alt.Facet("series:N", title=None, sort=titles,
                         header=alt.Header(labelOrient="top", labelAnchor="start", labelFontSize=FONT_PX + 1, labelPadding=4)),
         columns=2, spacing={"row": 12, "column": 24},
-    ).resolve_scale(y="independent").resolve_axis(x="independent")
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent"), axis=alt.AxisResolveMap(x="independent")),
+    )
     subtitle = _("Means over the five states, re-exports their sum; {reached}").format(reached=_reached(model, tr))
     return _finish(chart, theme, _title(_("Headline outcomes"), subtitle))
 
