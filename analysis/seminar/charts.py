@@ -72,6 +72,9 @@ VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.2.0.json"
 its bundled assets carry 5.2.0). The charts use only what 5.2 has (the browser test draws them with it); declaring
 it, rather than altair's own newer schema, keeps the browser console free of a version-mismatch warning."""
 
+STARTING_BAR_YEARS = 0.2
+"""Width on the time axis, in years, of the bar showing the starting ties before the first quarter is run."""
+
 DASHES: tuple[list[int], list[int]] = ([1, 0], [7, 4])
 """Line style of the first and the second scenario: solid, dashed."""
 
@@ -295,13 +298,21 @@ def alignment_chart(model: SeminarModel, other: SeminarModel | None = None, *, d
                alt.Tooltip("bloc:N", title=_("bloc")), alt.Tooltip("share:Q", title=_("share"), format=".0%"),
                alt.Tooltip("scenario:N", title=_("scenario"))]
     y_axis = alt.Axis(values=[0, 0.5, 1], format="%", grid=True)
-    if other is None:
+    if other is None and model.t:
         base = alt.Chart(_data(rows)).mark_area(line=False, opacity=0.95).encode(
             x=_time_x(model, tr), y=alt.Y("share:Q", title=None, stack="zero", scale=alt.Scale(domain=[0, 1]), axis=y_axis),
             color=colour, order=alt.Order("order:Q"), tooltip=tooltip)
         row_height = 52
+    elif other is None:  # before the first quarter: the starting ties as a narrow stacked bar at the start
+        for row in rows:
+            row["until"] = row["year"] + STARTING_BAR_YEARS
+        base = alt.Chart(_data(rows)).mark_bar(opacity=0.95).encode(
+            x=_time_x(model, tr), x2=alt.X2("until:Q"),
+            y=alt.Y("share:Q", title=None, stack="zero", scale=alt.Scale(domain=[0, 1]), axis=y_axis),
+            color=colour, order=alt.Order("order:Q"), tooltip=tooltip)
+        row_height = 52
     else:
-        base = alt.Chart(_data(rows)).mark_line(strokeWidth=2.5).encode(
+        base = alt.Chart(_data(rows)).mark_line(strokeWidth=2.5, point=max(model.t, other.t) == 0).encode(
             x=_time_x(model, tr), y=alt.Y("share:Q", title=None, scale=alt.Scale(domain=[0, 1]), axis=y_axis),
             color=colour, strokeDash=_scenario_dash([label for label, _m in drawn], tr), detail=alt.Detail("scenario:N"),
             tooltip=tooltip)
