@@ -21,6 +21,9 @@ KaTeX, a stand-in that typesets nothing. The page shows no mathematics, and its 
 has dollar signs (US$ bn a year) that KaTeX would typeset as formulas, so leaving
 Markdown text as it is, online as well as offline, is also what the page wants.
 Anything else still goes through Solara's own lookup (bundled file, else the CDN).
+With Solara's asset proxy off (``SOLARA_ASSETS_PROXY=false``, the default inside
+VS Code, Colab and Voilà), the browser asks the public CDN itself and this has no
+effect.
 
 Call it once, when the page module is imported, before the first page is served::
 
