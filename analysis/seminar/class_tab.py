@@ -87,13 +87,19 @@ def use_classroom_updates() -> int:
     def subscribe() -> Callable[[], None]:
         context = kernel_context.get_current_context()
         seen = [0]
+        unsubscribe: list[Callable[[], None]] = []
 
         def listener(_change: str) -> None:
             seen[0] += 1
-            with context:
-                set_count(seen[0])
+            try:
+                with context:
+                    set_count(seen[0])
+            except Exception:  # the session has closed under us: stop listening, quietly
+                for stop in unsubscribe:
+                    stop()
 
-        return classroom().subscribe(listener)
+        unsubscribe.append(classroom().subscribe(listener))
+        return unsubscribe[0]
 
     solara.use_effect(subscribe, [])
     return count

@@ -20,6 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 CLASS_ENV = "MULTIVECTOR_CLASS"
 """Set for the server in class mode: the address students open."""
 
+SERVER_SETTINGS = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # nothing leaves the machine (the page also works offline)
+    "SOLARA_KERNEL_CULL_TIMEOUT": "2m",  # a closed tab's session ends after two minutes, not Solara's default 24 hours
+    "SOLARA_THEME_SHOW_BANNER": "False",  # no "runs on Solara" badge over the page's text
+}
+"""Solara's settings for the page's server (an environment variable already set wins)."""
+
 
 def command(port: int, host: str = "127.0.0.1") -> list[str]:
     """The command line that serves the page (production mode, no reloader, no online version check).
@@ -62,7 +69,8 @@ def start(port: int, host: str = "127.0.0.1", **popen: object) -> subprocess.Pop
         host: Interface to bind.
         **popen: Extra arguments for :class:`subprocess.Popen` (e.g. ``stdout``).
     """
-    return subprocess.Popen(command(port, host), cwd=ROOT, **popen)  # type: ignore[call-overload]
+    environment = {**SERVER_SETTINGS, **dict(popen.pop("env", None) or os.environ)}  # type: ignore[call-overload]
+    return subprocess.Popen(command(port, host), cwd=ROOT, env=environment, **popen)  # type: ignore[call-overload]
 
 
 def serve(port: int, host: str = "127.0.0.1", classroom: bool = False) -> int:
