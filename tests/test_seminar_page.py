@@ -201,6 +201,15 @@ def _headline(tab) -> str:
     return tab.locator(".seminar-headline").first.inner_text()
 
 
+def _click_when_single(tab, name: str) -> None:
+    """Click the one button named ``name`` once the page has settled (a redraw may show the old button beside the new one)."""
+    buttons = tab.get_by_role("button", name=name)
+    buttons.first.wait_for()
+    tab.wait_for_function("name => [...document.querySelectorAll('button')].filter(b => b.innerText.trim() === name).length === 1",
+                          arg=name)
+    buttons.click()
+
+
 def _choose(tab, label: str, option: str) -> None:
     """Pick an option of the Vuetify select labelled ``label``."""
     tab.locator(".v-select").filter(has_text=label).first.click()
@@ -397,7 +406,7 @@ def test_a_class_of_three_joins_predicts_exports_and_plays_a_quarter(browser, cl
         assert sorted(row["student"] for row in rows) == ["Student 1", "Student 2", "Student 3"], rows[:1]
         lecturer.screenshot(path=shots / "10-class-lecturer-round.png", full_page=True)
         for state, (_context, tab) in zip(("Kazakhstan", "Uzbekistan", "Kyrgyzstan"), students, strict=True):
-            tab.get_by_role("button", name=f"Play {state}").first.click()
+            _click_when_single(tab, f"Play {state}")
             tab.get_by_text(f"You govern {state}.").wait_for()
         seconds = lecturer.get_by_label("Seconds per quarter")
         seconds.fill("0")
@@ -405,7 +414,7 @@ def test_a_class_of_three_joins_predicts_exports_and_plays_a_quarter(browser, cl
         lecturer.get_by_role("button", name="Start the game").click()
         lecturer.locator(".seminar-game", has_text="Playing 2021Q1: 0 of 3").wait_for()
         for _context, tab in students:
-            tab.get_by_role("button", name="Send my moves for 2021Q1").first.click()
+            _click_when_single(tab, "Send my moves for 2021Q1")
         lecturer.locator(".seminar-game", has_text="Playing 2021Q2").wait_for()
         for _context, tab in students:
             tab.locator(".seminar-game", has_text="Playing 2021Q2").wait_for()

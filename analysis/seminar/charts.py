@@ -49,6 +49,9 @@ Translate = Callable[[str], str]
 Theme = Literal["light", "dark"]
 """The page's colour theme."""
 
+Whose = Literal["yours", "class"]
+"""Whose prediction a histogram marks: a student's own, or the class's median."""
+
 Width = int | Literal["container"]
 """A chart's width in pixels, or ``"container"``: as wide as the element holding it."""
 
@@ -520,7 +523,7 @@ def histogram_bins(values: np.ndarray, others: Sequence[float] = (), most: int =
 
 
 def prediction_histogram(verdict: Verdict, label: str, predictions: Sequence[float] = (), *, tr: Translate = identity,
-                         theme: Theme = "light", width: Width = "container") -> alt.LayerChart:
+                         theme: Theme = "light", width: Width = "container", whose: Whose = "yours") -> alt.LayerChart:
     """The model's distribution of a quantity, the students' pooled predictions over it, and one prediction marked.
 
     Both distributions are drawn as the share of their own total in each bin (the
@@ -535,6 +538,8 @@ def prediction_histogram(verdict: Verdict, label: str, predictions: Sequence[flo
         tr: Translator of every text shown.
         theme: ``"light"`` or ``"dark"``.
         width: Pixels, or ``"container"`` to fill the element holding the chart.
+        whose: Whose prediction is marked: ``"yours"`` (a student's own), or ``"class"`` (the class's median, on the
+            lecturer's screen).
 
     Raises:
         ValueError: If the verdict holds no finite value.
@@ -547,7 +552,8 @@ def prediction_histogram(verdict: Verdict, label: str, predictions: Sequence[flo
     pooled = [float(p) for p in predictions if np.isfinite(p)]
     edges = histogram_bins(values, [*pooled, verdict.prediction])
     runs_name, students_name = _("model runs"), _("students' predictions")
-    yours_name = _("your prediction: {value}").format(value=f"{verdict.prediction:g}")
+    yours_name = (_("your prediction: {value}") if whose == "yours" else _("the class's median: {value}")).format(
+        value=f"{verdict.prediction:g}")
     mark = THEMES[theme]["mark"] if theme in THEMES else THEMES["light"]["mark"]
     names = [runs_name, *([students_name] if pooled else []), yours_name]
     palette = {runs_name: OKABE_ITO[0], students_name: OKABE_ITO[1], yours_name: mark}
@@ -570,8 +576,10 @@ def prediction_histogram(verdict: Verdict, label: str, predictions: Sequence[flo
         layers.append(alt.Chart(_data(rows), mark=bar).encode(x=x, x2=alt.X2("hi:Q"), y=y, color=colour, tooltip=tooltip))
     layers.append(alt.Chart(_data([{"value": float(verdict.prediction), "series": yours_name}])).mark_rule(strokeWidth=3, strokeDash=[6, 3])
                   .encode(x=alt.X("value:Q"), color=colour))
-    subtitle = [_("{runs} runs ({over}): {above} above your prediction, {below} below").format(
-        runs=len(verdict.values), over=tr(verdict.over), above=f"{verdict.above:.0%}", below=f"{verdict.below:.0%}")]
+    template = (_("{runs} runs ({over}): {above} above your prediction, {below} below") if whose == "yours" else
+                _("{runs} runs ({over}): {above} above the class's median, {below} below"))
+    subtitle = [template.format(runs=len(verdict.values), over=tr(verdict.over), above=f"{verdict.above:.0%}",
+                                   below=f"{verdict.below:.0%}")]
     if pooled:
         subtitle.append(_("{count} students' predictions, outlined").format(count=len(pooled)))
     return _finish(alt.layer(*layers).properties(width=width, height=220), theme, _title(tr(label), subtitle))

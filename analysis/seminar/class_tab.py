@@ -92,8 +92,11 @@ def use_classroom_updates() -> int:
         def listener(_change: str) -> None:
             seen[0] += 1
             try:
-                with context:
-                    set_count(seen[0])
+                if kernel_context.has_current_context() and kernel_context.get_current_context() is context:
+                    set_count(seen[0])  # the change came from this very session: it is already the current one
+                else:
+                    with context:
+                        set_count(seen[0])
             except Exception:  # the session has closed under us: stop listening, quietly
                 for stop in unsubscribe:
                     stop()
@@ -189,7 +192,7 @@ def round_verdict(current: RoundView, mine: float | None) -> Verdict:
 def RoundResult(current: RoundView, _: Translate, theme: str, mine: float | None = None) -> None:
     """The pooled answers against the model's distribution."""
     solara.FigureAltair(charts.prediction_histogram(round_verdict(current, mine), current.question, current.student_values.tolist(),
-                                                    tr=_, theme=theme))
+                                                    tr=_, theme=theme, whose="yours" if mine is not None else "class"))
     q = current.quantiles
     solara.HTML(tag="div", classes=["seminar-verdict"], unsafe_innerHTML=escape(_(
         "{answers} answers; the model: median {median:.3g}, 80% of {runs} runs between {low:.3g} and {high:.3g} ({unit}).").format(
@@ -326,7 +329,7 @@ def StudentGame(room: Classroom, changes: int, session_id: str, session: Explore
             with solara.Row(style="flex-wrap: wrap; gap: 6px"):
                 for state in free:
                     solara.Button(_("Play {state}").format(state=names[state]),
-                                  on_click=lambda s=state: attempt(lambda: room.claim(session_id, s)))
+                                  on_click=lambda s=state: attempt(lambda: room.claim(session_id, s))).key(f"claim-{state}")
         else:
             solara.HTML(tag="div", unsafe_innerHTML=escape(_("You govern {state}.").format(state=names[mine])))
         if game is None:

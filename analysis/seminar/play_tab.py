@@ -29,7 +29,7 @@ def scorecard_html(card: Scorecard, _: Translate) -> str:
     head = (f"<tr><th>{escape(_('What a government weighs'))}</th><th>{escape(_('Unit'))}</th>"
             f"<th>{escape(_('You'))}</th><th>{escape(_('The model’s rule'))}</th><th>{escape(_('Better when'))}</th></tr>")
     rows = "".join(
-        f"<tr><td><b>{escape(_(row.group))}</b>: {escape(_(row.label))}</td><td>{escape(_(row.unit))}</td>"
+        f"<tr><td><b>{escape(_(row.group))}</b>: {escape(row.text(_))}</td><td>{escape(_(row.unit))}</td>"
         f"<td class='num'>{row.played:.3g}</td><td class='num'>{row.model:.3g}</td>"
         f"<td>{escape(_('higher') if row.better == 'higher' else _('lower'))}</td></tr>" for row in card.rows)
     return f"<table class='seminar-table'>{head}{rows}</table>"

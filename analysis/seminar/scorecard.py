@@ -28,6 +28,7 @@ and no weighted total: the trade-offs are the point of the discussion.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,6 +38,14 @@ from multivector.analysis.seminar.play import SeminarModel, rerun
 
 Better = Literal["higher", "lower"]
 """Which direction of a row a government prefers, all else equal."""
+
+def N_(message: str) -> str:
+    """Mark a message for the page's translation catalogue."""
+    return message
+
+
+GOODWILL = N_("Goodwill of {power}: the state's alignment share with it, mean over domains, at the last quarter played")
+"""A goodwill row's label, for each power."""
 
 EVEN_TOLERANCE = 1e-9
 """Relative difference below which a row's two values count as even (floating-point noise)."""
@@ -53,6 +62,8 @@ class Row:
         played: The value in the played run.
         model: The value in the run where the state follows the model's rule.
         better: Which direction a government prefers.
+        template: For a row about one power, the label with ``{power}`` in place of its name (what the page translates).
+        subject: That power's name.
     """
 
     group: str
@@ -61,6 +72,12 @@ class Row:
     played: float
     model: float
     better: Better
+    template: str = ""
+    subject: str = ""
+
+    def text(self, _: Callable[[str], str]) -> str:
+        """The label in a page's language: the template translated, then filled with the subject's translated name."""
+        return _(self.template).format(power=_(self.subject)) if self.template else _(self.label)
 
     @property
     def ahead(self) -> Literal["played", "model", "even"]:
@@ -137,9 +154,8 @@ def scorecard(played: SeminarModel, state: str, reference: SeminarModel | None =
     played_rows, model_rows = (_values(run, i, steps) for run in (played, reference))
     rows = [Row(group, label, unit, played_rows[k], model_rows[k], better)
             for k, (group, label, unit, better) in enumerate(_ROWS)]
-    rows += [Row("Goodwill", f"Goodwill of {params.powers[code].name or code}: the state's alignment share with it, "
-                 "mean over domains, at the last quarter played",
-                 "multiple of 2021", float(played_value), float(model_value), "higher")
+    rows += [Row("Goodwill", GOODWILL.format(power=params.powers[code].name or code), "multiple of 2021", float(played_value),
+                 float(model_value), "higher", GOODWILL, params.powers[code].name or code)
              for code, played_value, model_value in zip(played.power_codes, _goodwill(played, i, steps),
                                                         _goodwill(reference, i, steps), strict=True)]
     return Scorecard(state, params.states[state].name or state, played.quarters[0], played.quarters[steps - 1], tuple(rows))

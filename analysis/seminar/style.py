@@ -3,7 +3,8 @@
 The page is a grid: a column of controls on the left (it scrolls on its own and
 never covers the content), the views on the right in cards that wrap onto new
 rows instead of overlapping. Body text is at least 16 px (14 px for small
-print), 20 px in presentation mode. Charts take a fixed width of about 560 px,
+print), 20 px in presentation mode; a field's label is set at 19 px, because Vuetify shrinks a label
+to three quarters when it floats above its field. Charts take a fixed width of about 560 px,
 so a card is at least 640 px wide: one column of cards at 1366 px, two at 1920 px.
 """
 
@@ -45,6 +46,7 @@ def page_css(theme: str = "light", presentation: bool = False) -> str:
 .seminar-page .v-btn {{ font-size: {max(size - 2, 14)}px !important; text-transform: none !important; letter-spacing: 0 !important; }}
 .seminar-page label, .seminar-page .v-label, .seminar-page input, .seminar-page .v-select__selection
   {{ font-size: {max(size - 2, 14)}px !important; color: {c["ink"]} !important; }}
+.seminar-page .v-text-field .v-label, .seminar-page .v-select .v-label {{ font-size: {max(size + 3, 19)}px !important; }}
 .seminar-small {{ font-size: {max(size - 2, 14)}px; color: {c["muted"]}; }}
 .seminar-lever {{ border-top: 1px solid {c["rule"]}; padding-top: 8px; }}
 .seminar-lever-name {{ font-weight: 600; }}
