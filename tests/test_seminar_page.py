@@ -319,8 +319,12 @@ def test_the_language_switch_turns_the_page_chinese(page, shots):
     assert zh("Kazakhstan") in page.inner_text("body")
     page.get_by_role("button", name=zh("Step one quarter")).click()
     page.locator(".seminar-quarter", has_text="2021Q1").wait_for()
+    _charts_drawn(page)
+    page.screenshot(path=shots / "06-chinese-explore.png")
     page.get_by_role("tab", name=zh("Model card")).click()
-    page.screenshot(path=shots / "06-chinese.png")
+    page.get_by_role("heading", name=re.compile("模型卡")).first.wait_for()
+    page.wait_for_timeout(1000)  # the tab's slide-in animation
+    page.screenshot(path=shots / "06b-chinese-model-card.png")
 
 
 def test_side_by_side_draws_two_worlds_on_the_same_axes(page, shots):
