@@ -49,7 +49,7 @@ CHARTS = {
 
 
 @solara.component
-def Page():  # noqa: N802 (Solara's name for the page component)
+def Page():
     solara.Title("Seminar charts")
     with solara.Column(style={"max-width": f"{COLUMN_PX}px"}):
         solara.Markdown("Re-exports are counted in US$ bn a year; a fine of US$ 2 m is small. "
