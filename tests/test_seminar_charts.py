@@ -341,6 +341,7 @@ def charts_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.kill()
 
 
+@pytest.mark.slow
 def test_charts_render_offline_with_no_failed_request(browser, charts_url):
     """Every request off this machine is aborted; every chart draws, no request fails, no console error, dollars stay."""
     context = browser.new_context(viewport={"width": 1366, "height": 768})

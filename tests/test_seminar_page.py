@@ -13,7 +13,9 @@ Needs the ``playwright`` Python package (in the test extra) and Chromium on the 
 either they are skipped, saying what to install; with ``MULTIVECTOR_REQUIRE_BROWSER=1``
 (CI sets it) they fail instead.
 Screenshots go to the folder named by ``SEMINAR_SCREENSHOTS`` (default: pytest's
-temporary folder), to keep as artifacts.
+temporary folder), to keep as artifacts. The seminar page's tests take minutes and are
+marked slow (CI runs them once); the plain SolaraViz page, which checks Mesa's own
+visualisation, runs on every interpreter.
 """
 
 from __future__ import annotations
@@ -216,6 +218,7 @@ def _choose(tab, label: str, option: str) -> None:
     tab.get_by_role("option", name=option).first.click()
 
 
+@pytest.mark.slow
 def test_explore_shows_plain_words_and_no_mesa_internals(page, shots):
     for title in ("Alignment by bloc", "Headline outcomes", "Event log", "Transport corridors", "Cooperation formats", "Levers"):
         assert page.get_by_text(title, exact=True).first.is_visible(), title
@@ -230,6 +233,7 @@ def test_explore_shows_plain_words_and_no_mesa_internals(page, shots):
     page.screenshot(path=shots / "01-explore-start-1366.png")
 
 
+@pytest.mark.slow
 def test_every_view_redraws_on_every_step(page, shots):
     page.get_by_role("button", name="Step one quarter").click()
     page.locator(".seminar-quarter", has_text="2021Q1").wait_for()
@@ -246,6 +250,7 @@ def test_every_view_redraws_on_every_step(page, shots):
     page.screenshot(path=shots / "02-explore-run-to-end-1366.png", full_page=True)
 
 
+@pytest.mark.slow
 def test_reset_keeps_the_scenario_seed_and_levers(page, shots):
     title = "Sanctions escalation: fuller packages and harder secondary enforcement from 2025"
     _choose(page, "Scenario", title)
@@ -288,6 +293,7 @@ SMALL_TEXT_JS = """() => [...document.querySelectorAll('.seminar-page *')]
 """Visible page text (outside the charts, which Vega draws) set in less than 14 px."""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)], ids=["projector-1366x768", "full-hd-1920x1080"])
 def test_cards_never_overlap_and_text_is_at_least_14_px(browser, url, shots, width, height):
     context, tab = _open(browser, url, width, height)
@@ -310,6 +316,7 @@ def test_cards_never_overlap_and_text_is_at_least_14_px(browser, url, shots, wid
         context.close()
 
 
+@pytest.mark.slow
 def test_the_language_switch_turns_the_page_chinese(page, shots):
     zh = translator("zh")
     _choose(page, "Language", "中文")
@@ -327,6 +334,7 @@ def test_the_language_switch_turns_the_page_chinese(page, shots):
     page.screenshot(path=shots / "06b-chinese-model-card.png")
 
 
+@pytest.mark.slow
 def test_side_by_side_draws_two_worlds_on_the_same_axes(page, shots):
     page.get_by_role("tab", name="Side by side").click()
     page.get_by_text("Other scenario").first.wait_for()
@@ -339,6 +347,7 @@ def test_side_by_side_draws_two_worlds_on_the_same_axes(page, shots):
     page.screenshot(path=shots / "07-side-by-side.png", full_page=True)
 
 
+@pytest.mark.slow
 def test_predict_then_run_labels_a_typed_metric_as_typed(page, shots):
     page.get_by_role("tab", name="Predict, then run").click()
     prediction = page.get_by_label("Your prediction")
@@ -358,6 +367,7 @@ def test_predict_then_run_labels_a_typed_metric_as_typed(page, shots):
     page.screenshot(path=shots / "08-predict-then-run.png", full_page=True)
 
 
+@pytest.mark.slow
 def test_play_mode_ends_in_a_scorecard_not_the_models_utility(page, shots):
     page.get_by_role("tab", name="Play a state").click()
     page.get_by_role("button", name="Start a new game").click()
@@ -373,6 +383,7 @@ def test_play_mode_ends_in_a_scorecard_not_the_models_utility(page, shots):
     page.screenshot(path=shots / "09-play-scorecard.png", full_page=True)
 
 
+@pytest.mark.slow
 def test_a_class_of_three_joins_predicts_exports_and_plays_a_quarter(browser, class_url, shots, tmp_path):
     lecturer_context, lecturer = _open(browser, f"{class_url}?lecturer={CLASS_TOKEN}", 1366, 768)
     students = [_open(browser, class_url, 1000, 800) for _ in range(3)]
@@ -434,6 +445,7 @@ def test_a_class_of_three_joins_predicts_exports_and_plays_a_quarter(browser, cl
         lecturer_context.close()
 
 
+@pytest.mark.slow
 def test_model_card_tab(page, shots):
     page.get_by_role("tab", name="Model card").click()
     page.get_by_text("Multivector", exact=False).last.wait_for()
@@ -506,6 +518,7 @@ def posterior_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield address
 
 
+@pytest.mark.slow
 def test_predict_then_run_over_a_posterior(browser, posterior_url, shots):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
