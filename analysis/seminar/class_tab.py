@@ -27,10 +27,10 @@ import solara
 from solara.server import kernel_context
 
 from multivector.analysis.seminar import charts
-from multivector.analysis.seminar.classroom import Classroom, ClassroomError, GameView, RoundView, classroom
+from multivector.analysis.seminar.classroom import Classroom, GameView, RoundView, classroom
+from multivector.analysis.seminar.explore import DOMAIN_WORDS
 from multivector.analysis.seminar.narrative import Translate
 from multivector.analysis.seminar.play import DOMAINS, MOVES
-from multivector.analysis.seminar.play_tab import DOMAIN_WORDS
 from multivector.analysis.seminar.predict import QUANTITIES, Verdict
 from multivector.analysis.seminar.regionmap import region_svg
 from multivector.analysis.seminar.server import CLASS_ENV
@@ -78,6 +78,22 @@ def lecturer_token_of(search: str | None) -> str | None:
     """The lecturer token in a page address's query (``?lecturer=…``), or ``None``."""
     values = parse_qs(search or "").get("lecturer")
     return values[0] if values else None
+
+
+def use_guard() -> tuple[str, Guard]:
+    """A component's last refusal, and a wrapper that runs an action and shows a refusal (bad input, no token) as one line."""
+    error, set_error = solara.use_state("")
+
+    def guarded(action: Callable[..., object]) -> Callable[..., None]:
+        def run(*args: object) -> None:
+            try:
+                action(*args)
+                set_error("")
+            except (InputError, PermissionError) as problem:
+                set_error(str(problem))
+        return run
+
+    return error, guarded
 
 
 def use_classroom_updates() -> int:
@@ -131,16 +147,7 @@ def ClassTab(session: ExploreSession, version: int, _: Translate, theme: str) ->
 @solara.component
 def Lecturer(room: Classroom, changes: int, token: str | None, session: ExploreSession, _: Translate, theme: str) -> None:
     """Join code, seats, prediction rounds, the shared game."""
-    error, set_error = solara.use_state("")
-
-    def guarded(action: Callable[..., object]) -> Callable[..., None]:
-        def run(*args: object) -> None:
-            try:
-                action(*args)
-                set_error("")
-            except (InputError, PermissionError) as problem:
-                set_error(str(problem))
-        return run
+    error, guarded = use_guard()
 
     with solara.Column(classes=["seminar-main"]):
         with solara.Column(classes=["seminar-card"]):
@@ -254,14 +261,8 @@ def JoinForm(room: Classroom, changes: int, session_id: str, _: Translate) -> No
     """Name and join code."""
     name, set_name = solara.use_state("")
     code, set_code = solara.use_state("")
-    error, set_error = solara.use_state("")
-
-    def join() -> None:
-        try:
-            room.join(session_id, name, code)
-            set_error("")
-        except ClassroomError as problem:
-            set_error(str(problem))
+    error, guarded = use_guard()
+    join = guarded(lambda: room.join(session_id, name, code))
 
     with solara.Column(classes=["seminar-card"]):
         solara.HTML(tag="h2", unsafe_innerHTML=escape(_("Join the class")))
@@ -277,14 +278,8 @@ def StudentRound(room: Classroom, changes: int, session_id: str, _: Translate, t
     """The open question and one's answer; once closed, the class's answers against the model's."""
     current = room.current_round()
     value, set_value = solara.use_state(0.5)
-    error, set_error = solara.use_state("")
-
-    def send() -> None:
-        try:
-            room.submit(session_id, value)
-            set_error("")
-        except ClassroomError as problem:
-            set_error(str(problem))
+    error, guarded = use_guard()
+    send = guarded(lambda: room.submit(session_id, value))
 
     with solara.Column(classes=["seminar-card"]):
         solara.HTML(tag="h3", unsafe_innerHTML=escape(_("Prediction round")))
@@ -308,19 +303,12 @@ def StudentRound(room: Classroom, changes: int, session_id: str, _: Translate, t
 def StudentGame(room: Classroom, changes: int, session_id: str, session: ExploreSession, _: Translate, theme: str) -> None:
     """Claim a state; each quarter, choose a lean per domain and send it."""
     moves, set_moves = solara.use_state(dict.fromkeys(DOMAINS, "model"))
-    error, set_error = solara.use_state("")
+    error, guarded = use_guard()
     claims = room.claims()
     seat = room.seat(session_id)
     mine = next((state for state, name in claims.items() if seat and name == seat.name), None)
     game = room.game()
     names = {code: _(session.model.params.states[code].name or code) for code in session.model.state_codes}
-
-    def attempt(action: Callable[[], object]) -> None:
-        try:
-            action()
-            set_error("")
-        except ClassroomError as problem:
-            set_error(str(problem))
 
     with solara.Column(classes=["seminar-card"]):
         solara.HTML(tag="h3", unsafe_innerHTML=escape(_("Shared game")))
@@ -329,7 +317,7 @@ def StudentGame(room: Classroom, changes: int, session_id: str, session: Explore
             with solara.Row(style="flex-wrap: wrap; gap: 6px"):
                 for state in free:
                     solara.Button(_("Play {state}").format(state=names[state]),
-                                  on_click=lambda s=state: attempt(lambda: room.claim(session_id, s))).key(f"claim-{state}")
+                                  on_click=guarded(lambda s=state: room.claim(session_id, s))).key(f"claim-{state}")
         else:
             solara.HTML(tag="div", unsafe_innerHTML=escape(_("You govern {state}.").format(state=names[mine])))
         if game is None:
@@ -343,6 +331,6 @@ def StudentGame(room: Classroom, changes: int, session_id: str, session: Explore
                                       on_value=lambda words, d=domain: set_moves(
                                           {**moves, d: next(c for c, t in MOVES.items() if _(t) == words)}))
                 solara.Button(_("Send my moves for {quarter}").format(quarter=game.quarter), color="primary",
-                              on_click=lambda: attempt(lambda: room.submit_moves(session_id, moves)))
+                              on_click=guarded(lambda: room.submit_moves(session_id, moves)))
         if error:
             solara.Error(error)

@@ -16,7 +16,8 @@ import solara
 from multivector.analysis.seminar.i18n import LANGUAGES
 from multivector.analysis.seminar.levers import Lever, lever_key, library
 from multivector.analysis.seminar.narrative import Translate
-from multivector.analysis.seminar.session import QUARTERS_PER_YEAR, ExploreSession
+from multivector.analysis.seminar.session import ExploreSession
+from multivector.model.calendar import QUARTERS_PER_YEAR
 from multivector.scenarios import list_scenarios
 
 

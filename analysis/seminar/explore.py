@@ -36,7 +36,7 @@ def Explore(session: ExploreSession, version: int, _: Translate, theme: str) -> 
 
 
 DOMAIN_WORDS = {"security": "Security", "economy": "Economy", "diplomacy": "Diplomacy"}
-"""A domain's name as a choice."""
+"""A domain's name in words, as a button or a heading shows it."""
 
 
 @solara.component

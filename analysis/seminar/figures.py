@@ -150,32 +150,3 @@ def histogram_figure(verdict: Verdict, label: str) -> Figure:
         ax.set_title(f"{len(verdict.values)} runs: {verdict.above:.0%} above, {verdict.below:.0%} below your prediction")
         ax.legend(fontsize=8, frameon=False)
         return fig
-
-
-def play_figure(played: SeminarModel, reference: SeminarModel, state: str) -> Figure:
-    """The player's path against the model's own rule on the same seed: bloc shares per domain and utility."""
-    s = played.state_codes.index(state)
-    t = played.t
-    x = np.arange(t)
-    marker = "o" if t < 4 else None  # a single quarter is a point, not a line
-    with matplotlib.rc_context(STYLE):
-        fig = _figure(7.5, 5.0)
-        axes = fig.subplots(2, 2, sharex=True).ravel()
-        for d, domain in enumerate(DOMAINS):
-            ax = axes[d]
-            for k, bloc in enumerate(BLOCS[:3]):
-                colour = BLOC_COLOURS[bloc]
-                ax.plot(x, played.outcomes["bloc_share"][:t, s, d, k], color=colour, label=f"{BLOC_LABELS[bloc]}, you", marker=marker)
-                ax.plot(x, reference.outcomes["bloc_share"][:t, s, d, k], color=colour, linestyle="--",
-                        label=f"{BLOC_LABELS[bloc]}, model's rule", marker=marker)
-            ax.set_ylim(0, 1)
-            ax.set_title(f"{domain} alignment")
-            _time_axis(ax, played)
-        axes[0].legend(fontsize=6, frameon=False, ncol=2, loc="upper left")
-        ax = axes[3]
-        ax.plot(x, np.cumsum(played.utilities[:t, s]), color="black", label="you", marker=marker)
-        ax.plot(x, np.cumsum(reference.utilities[:t, s]), color="black", linestyle="--", label="model's rule", marker=marker)
-        ax.set_title("cumulative utility")
-        ax.legend(fontsize=7, frameon=False)
-        _time_axis(ax, played)
-        return fig

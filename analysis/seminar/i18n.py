@@ -303,7 +303,6 @@ TABLES: dict[str, dict[str, Columns]] = {
     "levers.py": {"SECTION_NAMES": "values", "EVENT_LEVERS": (1, 2)},
     "scorecard.py": {"_ROWS": (0, 1, 2)},
     "explore.py": {"DOMAIN_WORDS": "values"},
-    "play_tab.py": {"DOMAIN_WORDS": "values"},
     "narrative.py": {"LEADER_TEMPLATES": "values"},
 }
 """Module → its tables of words the page shows: read from the source, as extraction reads the ``_`` calls,

@@ -13,15 +13,13 @@ from html import escape
 
 import solara
 
+from multivector.analysis.seminar.explore import DOMAIN_WORDS
 from multivector.analysis.seminar.levers import scenario_with
 from multivector.analysis.seminar.narrative import Translate
 from multivector.analysis.seminar.play import MOVES, Player, SeminarModel
 from multivector.analysis.seminar.scorecard import Scorecard, scorecard
 from multivector.analysis.seminar.session import ExploreSession
 from multivector.model.params import DOMAINS
-
-DOMAIN_WORDS = {"security": "Security", "economy": "Economy", "diplomacy": "Diplomacy"}
-"""A domain's name as a heading."""
 
 
 def scorecard_html(card: Scorecard, _: Translate) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import partial
 
@@ -68,11 +68,17 @@ class Verdict:
 
     @property
     def summary(self) -> str:
-        """One sentence: where the prediction falls in the runs."""
+        """One sentence: where the prediction falls in the runs (in English; :meth:`text` in another language)."""
+        return self.text()
+
+    def text(self, _: Callable[[str], str] = str) -> str:
+        """Where the prediction falls in the runs, through the page's translator ``_``."""
         q10, q50, q90 = np.quantile(self.values, [0.1, 0.5, 0.9])
-        return (f"{self.above:.0%} of {len(self.values)} runs lie above your prediction {self.prediction:g} and "
-                f"{self.below:.0%} below; median {q50:.3g}, 80% of runs between {q10:.3g} and {q90:.3g} ({self.unit})."
-                + ("" if self.over == "seeds" else f" The runs are {self.over}."))
+        sentence = _("{above:.0%} of {runs} runs lie above your prediction {prediction:g} and {below:.0%} below; median {median:.3g}, "
+                     "80% of runs between {low:.3g} and {high:.3g} ({unit}).").format(
+            above=self.above, runs=len(self.values), prediction=self.prediction, below=self.below, median=q50, low=q10, high=q90,
+            unit=self.unit)
+        return sentence if self.over == "seeds" else f"{sentence} {_('The runs are posterior draws, each on its own seed.')}"
 
 
 @functools.lru_cache(maxsize=32)

@@ -8,7 +8,7 @@ import solara
 
 from multivector.analysis.seminar import charts
 from multivector.analysis.seminar.narrative import Translate
-from multivector.analysis.seminar.predict import QUANTITIES, Verdict, page_posterior, run_prediction
+from multivector.analysis.seminar.predict import QUANTITIES, page_posterior, run_prediction
 from multivector.analysis.seminar.session import ExploreSession
 from multivector.model.errors import InputError
 
@@ -19,20 +19,6 @@ CLASS_RUNS = 100
 def question_label(menu_label: str, metric: str, _: Translate) -> str:
     """What the histogram is of: the menu's words when the metric is the menu's, else the metric as typed."""
     return _(menu_label) if QUANTITIES.get(menu_label) == metric else metric
-
-
-def verdict_text(verdict: Verdict, _: Translate) -> str:
-    """Where the prediction falls, in the page's language."""
-    import numpy as np
-
-    q10, q50, q90 = np.quantile(verdict.values, [0.1, 0.5, 0.9])
-    text = _("{above:.0%} of {runs} runs lie above your prediction {prediction:g} and {below:.0%} below; median {median:.3g}, "
-             "80% of runs between {low:.3g} and {high:.3g} ({unit}).").format(
-        above=verdict.above, runs=len(verdict.values), prediction=verdict.prediction, below=verdict.below, median=q50, low=q10,
-        high=q90, unit=verdict.unit)
-    if verdict.over != "seeds":
-        text += " " + _("The runs are posterior draws, each on its own seed.")
-    return text
 
 
 @solara.component
@@ -79,4 +65,4 @@ def Predict(session: ExploreSession, version: int, _: Translate, theme: str) -> 
         if result is not None:
             verdict, question = result
             solara.FigureAltair(charts.prediction_histogram(verdict, question, tr=_, theme=theme))
-            solara.HTML(tag="div", classes=["seminar-verdict"], unsafe_innerHTML=escape(verdict_text(verdict, _)))
+            solara.HTML(tag="div", classes=["seminar-verdict"], unsafe_innerHTML=escape(verdict.text(_)))

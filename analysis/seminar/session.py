@@ -19,9 +19,6 @@ DEFAULT_SCENARIO = "baseline"
 DEFAULT_SEED = 1
 """The seed a new tab opens with."""
 
-QUARTERS_PER_YEAR = 4
-"""Quarters one "Run a year" press simulates."""
-
 
 class ExploreSession:
     """The explore view's state in one browser tab.
@@ -73,7 +70,7 @@ class ExploreSession:
         self.model = self._build()
         self._changed()
 
-    def step(self, quarters: int = 1) -> None:
+    def step(self, quarters: int = 1) -> None:  # a year is QUARTERS_PER_YEAR quarters (model.calendar)
         """Simulate up to ``quarters`` more quarters (fewer at the end of the horizon)."""
         for _ in range(quarters):
             if not self.model.running:
